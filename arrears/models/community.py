@@ -1,0 +1,106 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from arrears.late_fee import LateFeePolicy
+
+
+class Community(models.Model):
+    """A managed estate (小区/项目) with its late-fee policy and annual collection target."""
+
+    code = models.SlugField(_("小区编码"), max_length=20, unique=True)
+    name = models.CharField(_("小区名称"), max_length=100)
+    company_name = models.CharField(_("公司名称"), max_length=200)
+    annual_target = models.DecimalField(
+        _("年度收费率目标"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.8000"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    late_fee_daily_rate = models.DecimalField(
+        _("日违约金率"),
+        max_digits=8,
+        decimal_places=6,
+        default=Decimal("0.000500"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.01"))],
+    )
+    late_fee_grace_days = models.PositiveIntegerField(_("宽限天数"), default=0)
+    late_fee_cap_ratio = models.DecimalField(
+        _("违约金上限比例"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("单笔应收的违约金不超过其金额乘以此比例;留空表示不设上限"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.code})"
+
+    @property
+    def late_fee_policy(self) -> LateFeePolicy:
+        return LateFeePolicy(
+            daily_rate=self.late_fee_daily_rate,
+            grace_days=self.late_fee_grace_days,
+            cap_ratio=self.late_fee_cap_ratio,
+        )
+
+
+class Building(models.Model):
+    """A building (楼栋) of a community."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="buildings")
+    name = models.CharField(_("楼栋"), max_length=20)
+
+    class Meta:
+        ordering = ["community", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_unique_name")]
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LateFeeOverride(models.Model):
+    """A household's own late-fee terms, replacing its community's policy whole."""
+
+    household = models.OneToOneField(
+        "arrears.Household", on_delete=models.CASCADE, related_name="late_fee_override"
+    )
+    daily_rate = models.DecimalField(
+        _("日违约金率"),
+        max_digits=8,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.01"))],
+    )
+    grace_days = models.PositiveIntegerField(_("宽限天数"), default=0)
+    cap_ratio = models.DecimalField(
+        _("违约金上限比例"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("房屋违约金政策")
+        verbose_name_plural = _("房屋违约金政策")
+
+    def __str__(self) -> str:
+        return str(self.household)
+
+    @property
+    def policy(self) -> LateFeePolicy:
+        return LateFeePolicy(daily_rate=self.daily_rate, grace_days=self.grace_days, cap_ratio=self.cap_ratio)

@@ -1,0 +1,77 @@
+"""Every setting that comes from the environment is read here, and a bad value stops start-up."""
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {raw!r}")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required unless DJANGO_DEBUG=1")
+    SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG"
+
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+
+_default_sqlite = BASE_DIR / "var" / "db.sqlite3"
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    try:
+        DATABASE = dj_database_url.parse(DATABASE_URL, conn_max_age=60)
+    except Exception as exc:  # dj_database_url raises several kinds on a bad URL
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+    if not DATABASE.get("ENGINE"):
+        raise ImproperlyConfigured(f"DATABASE_URL has an unknown scheme: {DATABASE_URL!r}")
+else:
+    _default_sqlite.parent.mkdir(exist_ok=True)
+    DATABASE = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(_default_sqlite),
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+    }
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "memory://")):
+    raise ImproperlyConfigured(f"CELERY_BROKER_URL has an unknown scheme: {CELERY_BROKER_URL!r}")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "").strip() or None
+
+TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(f"TIME_ZONE is not a known time zone: {TIME_ZONE!r}") from exc
+
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
+if LANGUAGE_CODE not in {"zh-hans", "en"}:
+    raise ImproperlyConfigured(f"LANGUAGE_CODE must be zh-hans or en, not {LANGUAGE_CODE!r}")
+
+SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)

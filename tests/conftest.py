@@ -1,0 +1,16 @@
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def user_with_role(db):
+    """Make a user holding the given role names: ``user_with_role("finance")``."""
+
+    def make(*roles: str, username: str | None = None):
+        kwargs = {"roles": list(roles)}
+        if username:
+            kwargs["username"] = username
+        return UserFactory(**kwargs)
+
+    return make
