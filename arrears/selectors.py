@@ -97,7 +97,11 @@ def charge_arrears(household: Household, as_of: date) -> list[ChargeArrears]:
                 due_date=charge.due_date,
                 outstanding=outstanding(amount=charge.amount, allocations=entries, as_of=as_of),
                 late_fee=late_fee(
-                    amount=charge.amount, due_date=charge.due_date, allocations=entries, as_of=as_of, policy=policy
+                    amount=charge.amount,
+                    due_date=charge.due_date,
+                    allocations=entries,
+                    as_of=as_of,
+                    policy=policy,
                 ),
             )
         )
@@ -110,10 +114,7 @@ def community_arrears(community: Community, as_of: date) -> list[HouseholdArrear
     The late fee of a household is the sum over all its charges due before ``as_of`` (a charge paid late
     keeps the late fee it accrued while unpaid).
     """
-    in_arrears = (
-        with_overdue(Household.objects.filter(community=community), as_of)
-        .filter(overdue__gt=0)
-    )
+    in_arrears = with_overdue(Household.objects.filter(community=community), as_of).filter(overdue__gt=0)
     rows = list(in_arrears.values_list("id", "building__name", "unit", "room", "overdue"))
     if not rows:
         return []

@@ -10,9 +10,7 @@ POLICY = LateFeePolicy(daily_rate=Decimal("0.0005"), grace_days=0)
 
 
 def fee(amount, due, allocations, as_of, policy=POLICY):
-    return late_fee(
-        amount=Decimal(amount), due_date=due, allocations=allocations, as_of=as_of, policy=policy
-    )
+    return late_fee(amount=Decimal(amount), due_date=due, allocations=allocations, as_of=as_of, policy=policy)
 
 
 def test_domain_worked_example():
@@ -98,7 +96,9 @@ amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), 
 days = st.integers(min_value=0, max_value=1500)
 
 
-@given(amount=amounts, paid_part=st.integers(0, 100), pay_day=days, t1=days, t2=days, grace=st.integers(0, 60))
+@given(
+    amount=amounts, paid_part=st.integers(0, 100), pay_day=days, t1=days, t2=days, grace=st.integers(0, 60)
+)
 def test_late_fee_never_decreases_as_t_grows(amount, paid_part, pay_day, t1, t2, grace):
     due = date(2024, 1, 31)
     from datetime import timedelta

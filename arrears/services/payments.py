@@ -41,9 +41,9 @@ def apply_household_credit(*, household_id: int) -> None:
 
     The caller holds the household's row lock.
     """
-    credit_payments = Payment.objects.filter(household_id=household_id, status=PaymentStatus.VERIFIED).order_by(
-        "paid_on", "id"
-    )
+    credit_payments = Payment.objects.filter(
+        household_id=household_id, status=PaymentStatus.VERIFIED
+    ).order_by("paid_on", "id")
     charges = None
     for payment in credit_payments:
         left = _unallocated(payment)
@@ -55,7 +55,9 @@ def apply_household_credit(*, household_id: int) -> None:
             return
         _write_allocations(payment, parts, payment.paid_on)
         taken = dict(parts)
-        charges = [(pk, amount - taken.get(pk, ZERO)) for pk, amount in charges if amount - taken.get(pk, ZERO) > 0]
+        charges = [
+            (pk, amount - taken.get(pk, ZERO)) for pk, amount in charges if amount - taken.get(pk, ZERO) > 0
+        ]
 
 
 @transaction.atomic
@@ -99,8 +101,8 @@ def next_receipt_number(*, community_id: int, community_code: str, year: int) ->
 
 @transaction.atomic
 def payment_verify(*, payment_id: int, verified_by, charge_id: int | None = None) -> Payment:
-    """Verify a pending payment: issue its receipt number and allocate it (the named charge, then oldest due)."""
-    payment = Payment.objects.select_for_update().select_related("community").get(pk=payment_id)
+    """Verify a pending payment: issue its receipt number, allocate it to the named charge, then oldest due."""
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("community").get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
         raise ValidationError(
             _("该笔收款状态为「%(status)s」,不能复核") % {"status": payment.get_status_display()}
@@ -157,7 +159,8 @@ def payment_reverse(
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status != PaymentStatus.VERIFIED:
         raise ValidationError(
-            _("该笔收款状态为「%(status)s」,只有已复核的收款可以冲正") % {"status": payment.get_status_display()}
+            _("该笔收款状态为「%(status)s」,只有已复核的收款可以冲正")
+            % {"status": payment.get_status_display()}
         )
     if reversed_on < payment.paid_on:
         raise ValidationError(_("冲正日期不能早于收款日期"))
@@ -168,7 +171,11 @@ def payment_reverse(
     totals = payment.allocations.values("charge_id").annotate(total=Sum("amount"))
     Allocation.objects.bulk_create(
         Allocation(
-            payment=payment, charge_id=row["charge_id"], amount=-row["total"], applied_on=reversed_on, reversal=reversal
+            payment=payment,
+            charge_id=row["charge_id"],
+            amount=-row["total"],
+            applied_on=reversed_on,
+            reversal=reversal,
         )
         for row in totals
         if row["total"]

@@ -58,7 +58,8 @@ def _table(report: dict) -> str:
     t = report["totals"]
     lines.append("")
     lines.append(
-        f"合计 {t['households_in_arrears']} 户  本金 {t['principal']}  违约金 {t['late_fee']}  合计 {t['total']}"
+        f"合计 {t['households_in_arrears']} 户  本金 {t['principal']}  "
+        f"违约金 {t['late_fee']}  合计 {t['total']}"
     )
     r = report["rates"]
     labels = [

@@ -1,0 +1,47 @@
+"""Ledger invariants: the sums that must always hold. Used by ``check_ledger`` and the tests."""
+
+from django.db.models import F, Q, Sum
+
+from .models import Allocation, Charge, Payment, ReceiptCounter
+from .models.ledger import PaymentStatus
+from .money import format_money as m
+
+
+def ledger_problems(limit: int = 50) -> list[str]:
+    """Every broken invariant, described in Chinese (at most ``limit`` of each kind)."""
+    problems: list[str] = []
+    over_paid = (
+        Payment.objects.annotate(allocated=Sum("allocations__amount", filter=Q(allocations__amount__gt=0)))
+        .filter(allocated__gt=F("amount"))
+        .values_list("pk", "amount", "allocated")[:limit]
+    )
+    problems += [f"收款 #{pk}: 核销 {m(alloc)} 超过收款金额 {m(amount)}" for pk, amount, alloc in over_paid]
+    over_allocated = (
+        Charge.objects.annotate(paid=Sum("allocations__amount"))
+        .filter(Q(paid__gt=F("amount")) | Q(paid__lt=0))
+        .values_list("pk", "amount", "paid")[:limit]
+    )
+    problems += [f"应收 #{pk}: 已核销 {m(paid)},应收 {m(amount)}" for pk, amount, paid in over_allocated]
+    stray = Allocation.objects.exclude(
+        payment__status__in=[PaymentStatus.VERIFIED, PaymentStatus.REVERSED]
+    ).values_list("pk", "payment_id")[:limit]
+    problems += [f"核销 #{pk}: 收款 #{payment} 未复核" for pk, payment in stray]
+    not_reversed = (
+        Payment.objects.filter(status=PaymentStatus.REVERSED)
+        .annotate(net=Sum("allocations__amount"))
+        .exclude(net=0)
+        .exclude(net__isnull=True)
+        .values_list("pk", "net")[:limit]
+    )
+    problems += [f"收款 #{pk}: 已冲正但净核销 {m(net)}" for pk, net in not_reversed]
+    for counter in ReceiptCounter.objects.select_related("community"):
+        prefix = f"{counter.community.code}-{counter.year}-"
+        numbers = sorted(
+            int(no.removeprefix(prefix))
+            for no in Payment.objects.filter(
+                community=counter.community, receipt_no__startswith=prefix, imported=False
+            ).values_list("receipt_no", flat=True)
+        )
+        if numbers != list(range(1, counter.last_number + 1)):
+            problems.append(f"{prefix}: 收据号不连续(已发 {counter.last_number} 个,实有 {len(numbers)} 个)")
+    return problems
