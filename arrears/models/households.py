@@ -94,7 +94,9 @@ class Household(models.Model):
     class Meta:
         ordering = ["community", "building__name", "unit", "room"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "building", "unit", "room"], name="household_natural_key")
+            models.UniqueConstraint(
+                fields=["community", "building", "unit", "room"], name="household_natural_key"
+            )
         ]
         verbose_name = _("房屋")
         verbose_name_plural = _("房屋")

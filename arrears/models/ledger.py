@@ -46,7 +46,9 @@ class Charge(models.Model):
                 fields=["household", "fee_item", "period_start"], name="charge_unique_period"
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="charge_amount_not_negative"),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="charge_period"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="charge_period"
+            ),
         ]
         indexes = [models.Index(fields=["household", "due_date"], name="charge_household_due_idx")]
         verbose_name = _("应收")
