@@ -1,0 +1,195 @@
+"""The daily split (分包): which collector holds which household today. Pure: plain data in, plain data out.
+
+DOMAIN.md's rules, and the choices this module makes where they leave room:
+
+- Quotas by largest remainder on the weights of the eligible staff; ties in the remainder go to the larger weight,
+  then to the smaller staff key, so equal weights give counts that differ by at most one.
+- A household pinned to an eligible person stays with that person, and counts against their quota. If a person's
+  pins exceed their quota, their quota is their pin count and the rest is shared among the others. A pin to a
+  person who is not eligible today (on leave, inactive) is ignored for that day only.
+- A household keeps yesterday's collector while that collector is eligible and within quota. A collector over quota
+  keeps the households in the buildings where they hold the most (door-to-door walking) and frees the rest; among
+  equals, they first free a household whose former collector is eligible again (it goes home), then the smallest.
+- Freed and new households are dealt largest arrears first (钉子户 before the rest, so that they reach experienced
+  staff while those have room). Each goes to, in order of preference: its former collector if that person has room
+  (someone back from leave gets their households back when they are free), else a person with room who already
+  holds a household in the same building (the one holding most there), else the person with room whose total
+  arrears is lowest. A 钉子户 goes to seniority ≥ 2 where someone with room has it.
+- Deterministic: the input order does not matter, only the values.
+"""
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class HouseholdSlot:
+    """A household in scope today, as the dealing sees it."""
+
+    key: str
+    building: str
+    arrears: Decimal
+    hard_refuser: bool = False
+    previous: str | None = None  # yesterday's collector
+    former: str | None = None  # the collector before yesterday's, when it changed (e.g. who went on leave)
+    pinned_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Collector:
+    """A staff member as the dealing sees them."""
+
+    key: str
+    weight: Decimal = Decimal(1)
+    seniority: int = 1
+    eligible: bool = True
+
+
+def largest_remainder(total: int, weights: dict[str, Decimal]) -> dict[str, int]:
+    """Split ``total`` in proportion to ``weights`` (all > 0) by the largest-remainder method."""
+    if not weights:
+        return {}
+    weight_sum = sum((Fraction(w) for w in weights.values()), Fraction(0))
+    exact = {key: Fraction(total) * Fraction(w) / weight_sum for key, w in weights.items()}
+    quotas = {key: int(share) for key, share in exact.items()}
+    left = total - sum(quotas.values())
+    by_remainder = sorted(weights, key=lambda k: (-(exact[k] - quotas[k]), -Fraction(weights[k]), k))
+    for key in by_remainder[:left]:
+        quotas[key] += 1
+    return quotas
+
+
+def quotas_with_pins(total: int, weights: dict[str, Decimal], pins: dict[str, int]) -> dict[str, int]:
+    """Largest-remainder quotas where nobody's quota is below their pin count."""
+    fixed: dict[str, int] = {}
+    while True:
+        rest = {k: w for k, w in weights.items() if k not in fixed}
+        quotas = largest_remainder(total - sum(fixed.values()), rest)
+        over = {k: pins[k] for k, q in quotas.items() if pins.get(k, 0) > q}
+        if not over:
+            return {**quotas, **fixed}
+        fixed.update(over)
+
+
+def deal(households: Iterable[HouseholdSlot], collectors: Iterable[Collector]) -> dict[str, str]:
+    """Today's collector of every household in scope: {household key: collector key}.
+
+    Empty when nobody is eligible.
+    """
+    slots = sorted(households, key=lambda h: h.key)
+    eligible = {c.key: c for c in sorted(collectors, key=lambda c: c.key) if c.eligible and c.weight > 0}
+    if not eligible or not slots:
+        return {}
+
+    result: dict[str, str] = {}
+    pins: dict[str, int] = defaultdict(int)
+    for h in slots:
+        if h.pinned_to in eligible:
+            result[h.key] = h.pinned_to
+            pins[h.pinned_to] += 1
+    quotas = quotas_with_pins(len(slots), {k: c.weight for k, c in eligible.items()}, pins)
+
+    pinned_buildings: dict[str, set[str]] = defaultdict(set)
+    for h in slots:
+        if h.key in result:
+            pinned_buildings[result[h.key]].add(h.building)
+    kept_by: dict[str, list[HouseholdSlot]] = defaultdict(list)
+    pool: list[HouseholdSlot] = []
+    for h in slots:
+        if h.key in result:
+            continue
+        if h.previous in eligible:
+            kept_by[h.previous].append(h)
+        else:
+            pool.append(h)
+
+    for key, kept in kept_by.items():
+        room = quotas[key] - pins.get(key, 0)
+        if len(kept) <= room:
+            for h in kept:
+                result[h.key] = key
+            continue
+        in_building: dict[str, int] = defaultdict(int)
+        for h in kept:
+            in_building[h.building] += 1
+        ranked = sorted(
+            kept,
+            key=lambda h, key=key: (
+                h.building not in pinned_buildings[key],
+                -in_building[h.building],
+                h.building,
+                h.former in eligible and h.former != key,
+                -h.arrears,
+                h.key,
+            ),
+        )
+        for h in ranked[: max(room, 0)]:
+            result[h.key] = key
+        pool.extend(ranked[max(room, 0) :])
+
+    _deal_pool(pool, eligible, quotas, result, slots)
+    return result
+
+
+def _deal_pool(
+    pool: Sequence[HouseholdSlot],
+    eligible: dict[str, Collector],
+    quotas: dict[str, int],
+    result: dict[str, str],
+    slots: Sequence[HouseholdSlot],
+) -> None:
+    count: dict[str, int] = defaultdict(int)
+    total: dict[str, Decimal] = defaultdict(Decimal)
+    holders: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    arrears_of = {h.key: h for h in slots}
+    for household_key, collector in result.items():
+        h = arrears_of[household_key]
+        count[collector] += 1
+        total[collector] += h.arrears
+        holders[h.building][collector] += 1
+
+    def room(key: str) -> bool:
+        return count[key] < quotas[key]
+
+    everyone = [(total[k], k) for k in eligible if room(k)]
+    seniors = [(total[k], k) for k in eligible if room(k) and eligible[k].seniority >= 2]
+    heapq.heapify(everyone)
+    heapq.heapify(seniors)
+
+    def lowest(heap: list[tuple[Decimal, str]]) -> str | None:
+        # Entries go stale when a collector's total changes; the fresh entry was pushed then.
+        while heap:
+            amount, key = heap[0]
+            if room(key) and amount == total[key]:
+                return key
+            heapq.heappop(heap)
+        return None
+
+    order = sorted(pool, key=lambda h: (not h.hard_refuser, -h.arrears, h.key))
+    for h in order:
+        wants_senior = h.hard_refuser and lowest(seniors) is not None
+
+        def fits(key: str, wants_senior: bool = wants_senior) -> bool:
+            return key in eligible and room(key) and (not wants_senior or eligible[key].seniority >= 2)
+
+        chosen = h.former if h.former is not None and fits(h.former) else None
+        if chosen is None:
+            in_building = [(-n, total[k], k) for k, n in holders[h.building].items() if fits(k)]
+            if in_building:
+                chosen = min(in_building)[2]
+        if chosen is None:
+            chosen = lowest(seniors) if wants_senior else lowest(everyone)
+        if chosen is None:  # cannot happen: quotas add up to the number of households
+            raise AssertionError("quotas do not cover the households in scope")
+        result[h.key] = chosen
+        count[chosen] += 1
+        total[chosen] += h.arrears
+        holders[h.building][chosen] += 1
+        if room(chosen):
+            heapq.heappush(everyone, (total[chosen], chosen))
+            if eligible[chosen].seniority >= 2:
+                heapq.heappush(seniors, (total[chosen], chosen))
