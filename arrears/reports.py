@@ -4,13 +4,14 @@ from datetime import date
 
 from .models import Community
 from .money import format_money, format_rate
-from .selectors import collection_rates, community_arrears
+from .selectors import collection_rates, community_arrears, overdue_by_household
 
 
 def arrears_report(community: Community, as_of: date) -> dict:
     """The report as one JSON-ready dict: money as two-decimal strings, rates as four-decimal strings."""
-    households = community_arrears(community, as_of)
-    rates = collection_rates(community, year=as_of.year, as_of=as_of)
+    owing = overdue_by_household(community, as_of)
+    households = community_arrears(community, as_of, owing)
+    rates = collection_rates(community, year=as_of.year, as_of=as_of, owing=owing)
     principal = sum((h.principal for h in households), start=0)
     late = sum((h.late_fee for h in households), start=0)
     totals = rates.totals
