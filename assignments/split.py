@@ -8,8 +8,8 @@ DOMAIN.md's rules, and the choices this module makes where they leave room:
   pins exceed their quota, their quota is their pin count and the rest is shared among the others. A pin to a
   person who is not eligible today (on leave, inactive) is ignored for that day only.
 - A household keeps yesterday's collector while that collector is eligible and within quota. A collector over quota
-  keeps the households in the buildings where they hold the most (door-to-door walking) and frees the rest; among
-  equals, they first free a household whose former collector is eligible again (it goes home), then the smallest.
+  first frees the households whose former collector is eligible again (they go home), then keeps the households in
+  the buildings where they hold the most (door-to-door walking) and frees the rest, smallest arrears first.
 - Freed and new households are dealt largest arrears first (钉子户 before the rest, so that they reach experienced
   staff while those have room). Each goes to, in order of preference: its former collector if that person has room
   (someone back from leave gets their households back when they are free), else a person with room who already
@@ -119,10 +119,10 @@ def deal(households: Iterable[HouseholdSlot], collectors: Iterable[Collector]) -
         ranked = sorted(
             kept,
             key=lambda h, key=key: (
+                h.former in eligible and h.former != key,
                 h.building not in pinned_buildings[key],
                 -in_building[h.building],
                 h.building,
-                h.former in eligible and h.former != key,
                 -h.arrears,
                 h.key,
             ),

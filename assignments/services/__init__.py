@@ -1,0 +1,5 @@
+"""Every write to assignments goes through these functions."""
+
+from .split import split_for_day
+
+__all__ = ["split_for_day"]
