@@ -61,9 +61,7 @@ def late_fee(
     policy: LateFeePolicy,
 ) -> Decimal:
     """The late fee of one charge as of ``as_of``: capped, then rounded to the fen."""
-    fee = late_fee_unrounded(
-        amount=amount, due_date=due_date, allocations=allocations, as_of=as_of, policy=policy
-    )
+    fee = late_fee_unrounded(amount=amount, due_date=due_date, allocations=allocations, as_of=as_of, policy=policy)
     if policy.cap_ratio is not None:
         fee = min(fee, policy.cap_ratio * Decimal(amount))
     return round_money(fee)

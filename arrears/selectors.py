@@ -173,9 +173,7 @@ def community_arrears(
             charges_by_household[household_id].append((charge_id, amount, due_date))
         allocations: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
         for charge_id, applied_on, amount in (
-            Allocation.objects.filter(
-                charge__household_id__in=chunk, charge__due_date__lt=as_of, applied_on__lte=as_of
-            )
+            Allocation.objects.filter(charge__household_id__in=chunk, charge__due_date__lt=as_of, applied_on__lte=as_of)
             .order_by()
             .values_list("charge_id", "applied_on", "amount")
         ):
@@ -232,9 +230,7 @@ def collection_rates(
     arrears_at_year_start = _total(prior) - _total(
         allocations.filter(charge__due_date__lt=start, applied_on__lte=prior_year_end)
     )
-    recovered = _total(
-        allocations.filter(charge__due_date__lt=start, applied_on__gte=start, applied_on__lte=as_of)
-    )
+    recovered = _total(allocations.filter(charge__due_date__lt=start, applied_on__gte=start, applied_on__lte=as_of))
     with_due = set(current.order_by().values_list("household_id", flat=True).distinct())
     owing = overdue_by_household(community, as_of) if owing is None else owing
     households_with_due = len(with_due)

@@ -3,7 +3,8 @@
 # when run as root with apt; otherwise prints the exact command to run.
 set -euo pipefail
 
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext)
+# Chromium is for the browser tests only (Playwright drives Debian's build; no browser download).
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

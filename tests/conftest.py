@@ -14,3 +14,13 @@ def user_with_role(db):
         return UserFactory(**kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Every test starts in the default language, whatever a previous request switched to."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()

@@ -100,10 +100,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        if create and extracted:
-            for name in extracted:
-                self.groups.add(Group.objects.get_or_create(name=name)[0])
-            self.save()
+        if not create:
+            return
+        self.save()  # keeps the password set above
+        for name in extracted or ():
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

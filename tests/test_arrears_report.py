@@ -107,9 +107,7 @@ def test_report_before_any_due_date_is_empty_with_null_rates(ledger):
 
 def test_reversal_counts_from_its_date(ledger):
     b_payment = ledger.payments.get(household__room="301", paid_on=date(2026, 1, 25))
-    payment_reverse(
-        payment_id=b_payment.pk, reversed_by=None, reason="银行退票", reversed_on=date(2026, 3, 10)
-    )
+    payment_reverse(payment_id=b_payment.pk, reversed_by=None, reason="银行退票", reversed_on=date(2026, 3, 10))
     before = arrears_report(ledger, date(2026, 3, 9))
     assert "2-301" not in [h["household"] for h in before["households"]]
     after = arrears_report(ledger, AS_OF)
@@ -187,9 +185,7 @@ def test_sql_rates_equal_the_reference_formulas(seed):
                 start + timedelta(days=29),
             )
         for _ in range(rng.randint(0, 5)):
-            pay(
-                household, f"{rng.randint(1, 900)}.00", date(2025, 1, 1) + timedelta(days=rng.randint(0, 650))
-            )
+            pay(household, f"{rng.randint(1, 900)}.00", date(2025, 1, 1) + timedelta(days=rng.randint(0, 650)))
     as_of = date(2026, 1, 1) + timedelta(days=rng.randint(0, 300))
     facts = [
         ChargeFacts(

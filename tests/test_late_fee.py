@@ -70,9 +70,7 @@ def test_payments_after_as_of_are_ignored():
     assert fee("300.00", date(2026, 1, 31), allocations, date(2026, 3, 31)) == fee(
         "300.00", date(2026, 1, 31), [], date(2026, 3, 31)
     )
-    assert outstanding(amount=Decimal("300.00"), allocations=allocations, as_of=date(2026, 3, 31)) == Decimal(
-        "300.00"
-    )
+    assert outstanding(amount=Decimal("300.00"), allocations=allocations, as_of=date(2026, 3, 31)) == Decimal("300.00")
 
 
 def test_a_reversal_puts_the_base_back_from_its_date():
@@ -96,9 +94,7 @@ amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), 
 days = st.integers(min_value=0, max_value=1500)
 
 
-@given(
-    amount=amounts, paid_part=st.integers(0, 100), pay_day=days, t1=days, t2=days, grace=st.integers(0, 60)
-)
+@given(amount=amounts, paid_part=st.integers(0, 100), pay_day=days, t1=days, t2=days, grace=st.integers(0, 60))
 def test_late_fee_never_decreases_as_t_grows(amount, paid_part, pay_day, t1, t2, grace):
     due = date(2024, 1, 31)
     from datetime import timedelta

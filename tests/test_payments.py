@@ -187,9 +187,7 @@ def test_check_ledger_passes_on_a_sound_ledger_and_finds_a_broken_one(capsys):
     payment_verify(payment_id=payment.pk, verified_by=None)
     call_command("check_ledger")
     assert "通过" in capsys.readouterr().out
-    Allocation.objects.create(
-        payment=payment, charge=jan, amount=Decimal("250.00"), applied_on=date(2026, 3, 3)
-    )
+    Allocation.objects.create(payment=payment, charge=jan, amount=Decimal("250.00"), applied_on=date(2026, 3, 3))
     with pytest.raises(CommandError, match="问题"):
         call_command("check_ledger")
     err = capsys.readouterr().err

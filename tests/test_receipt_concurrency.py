@@ -14,9 +14,7 @@ from tests.factories import ChargeFactory, CommunityFactory, HouseholdFactory, P
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks are only meaningful on PostgreSQL"
-    ),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only meaningful on PostgreSQL"),
 ]
 
 THREADS = 8

@@ -46,9 +46,7 @@ def eligible_keys(collectors):
 def test_the_seeds_600_over_58():
     quotas = largest_remainder(600, {f"s{i:02d}": Decimal(1) for i in range(58)})
     assert sorted(Counter(quotas.values()).items()) == [(10, 38), (11, 20)]
-    households = [
-        HouseholdSlot(key=f"h{i:03d}", building=str(i % 40), arrears=Decimal(1000)) for i in range(600)
-    ]
+    households = [HouseholdSlot(key=f"h{i:03d}", building=str(i % 40), arrears=Decimal(1000)) for i in range(600)]
     counts = Counter(deal(households, [Collector(key=f"s{i:02d}") for i in range(58)]).values())
     assert sorted(Counter(counts.values()).items()) == [(10, 38), (11, 20)]
 
@@ -130,14 +128,10 @@ def test_running_again_on_its_own_result_changes_nothing(households, collectors)
 def test_a_household_moves_only_when_its_collector_is_ineligible_or_over_quota(households, collectors, data):
     yesterday = deal(households, collectors)
     # Next day: some households paid up, some collectors went on leave.
-    today_households = [
-        h for h in with_previous(households, yesterday) if data.draw(st.booleans(), label="stays")
-    ]
+    today_households = [h for h in with_previous(households, yesterday) if data.draw(st.booleans(), label="stays")]
     leave = {c.key for c in collectors if data.draw(st.booleans(), label="leave")} - {"s000"}
     today_collectors = [
-        Collector(
-            key=c.key, weight=c.weight, seniority=c.seniority, eligible=c.eligible and c.key not in leave
-        )
+        Collector(key=c.key, weight=c.weight, seniority=c.seniority, eligible=c.eligible and c.key not in leave)
         for c in collectors
     ]
     today = deal(today_households, today_collectors)
@@ -193,8 +187,7 @@ def test_back_from_leave_gets_their_households_back_when_they_are_free():
 
 def test_hard_refusers_go_to_experienced_staff_where_possible():
     households = [
-        HouseholdSlot(key=f"h{i}", building=str(i), arrears=Decimal(1000), hard_refuser=i < 3)
-        for i in range(9)
+        HouseholdSlot(key=f"h{i}", building=str(i), arrears=Decimal(1000), hard_refuser=i < 3) for i in range(9)
     ]
     collectors = [
         Collector(key="new1", seniority=1),
@@ -207,9 +200,7 @@ def test_hard_refusers_go_to_experienced_staff_where_possible():
 
 def test_dealing_keeps_a_building_together():
     households = [
-        HouseholdSlot(key=f"h{b}{i}", building=str(b), arrears=Decimal(500))
-        for b in range(4)
-        for i in range(5)
+        HouseholdSlot(key=f"h{b}{i}", building=str(b), arrears=Decimal(500)) for b in range(4) for i in range(5)
     ]
     result = deal(households, [Collector(key=k) for k in "abcd"])
     buildings_per_person = Counter()
@@ -221,8 +212,7 @@ def test_dealing_keeps_a_building_together():
 def test_arrears_stay_near_the_mean():
     rng = random.Random(7)
     households = [
-        HouseholdSlot(key=f"h{i:04d}", building=str(i), arrears=Decimal(rng.randint(100, 20000)))
-        for i in range(400)
+        HouseholdSlot(key=f"h{i:04d}", building=str(i), arrears=Decimal(rng.randint(100, 20000))) for i in range(400)
     ]
     result = deal(households, [Collector(key=f"s{i}") for i in range(20)])
     totals = Counter()

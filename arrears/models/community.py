@@ -74,9 +74,7 @@ class Building(models.Model):
 class LateFeeOverride(models.Model):
     """A household's own late-fee terms, replacing its community's policy whole."""
 
-    household = models.OneToOneField(
-        "arrears.Household", on_delete=models.CASCADE, related_name="late_fee_override"
-    )
+    household = models.OneToOneField("arrears.Household", on_delete=models.CASCADE, related_name="late_fee_override")
     daily_rate = models.DecimalField(
         _("日违约金率"),
         max_digits=8,

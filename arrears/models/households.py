@@ -83,20 +83,14 @@ class Household(models.Model):
     kind = models.CharField(
         _("房屋类型"), max_length=20, choices=HouseholdKind.choices, default=HouseholdKind.RESIDENCE
     )
-    occupancy = models.CharField(
-        _("入住状态"), max_length=20, choices=Occupancy.choices, default=Occupancy.OCCUPIED
-    )
-    owner = models.ForeignKey(
-        Owner, on_delete=models.PROTECT, related_name="households", null=True, blank=True
-    )
+    occupancy = models.CharField(_("入住状态"), max_length=20, choices=Occupancy.choices, default=Occupancy.OCCUPIED)
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="households", null=True, blank=True)
     on_legal_track = models.BooleanField(_("已转法务"), default=False)
 
     class Meta:
         ordering = ["community", "building__name", "unit", "room"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["community", "building", "unit", "room"], name="household_natural_key"
-            )
+            models.UniqueConstraint(fields=["community", "building", "unit", "room"], name="household_natural_key")
         ]
         verbose_name = _("房屋")
         verbose_name_plural = _("房屋")

@@ -42,13 +42,9 @@ class Charge(models.Model):
     class Meta:
         ordering = ["due_date", "period_start", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["household", "fee_item", "period_start"], name="charge_unique_period"
-            ),
+            models.UniqueConstraint(fields=["household", "fee_item", "period_start"], name="charge_unique_period"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="charge_amount_not_negative"),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="charge_period"
-            ),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="charge_period"),
         ]
         indexes = [models.Index(fields=["household", "due_date"], name="charge_household_due_idx")]
         verbose_name = _("应收")
@@ -92,9 +88,7 @@ class Payment(models.Model):
         related_name="payments_collected",
         verbose_name=_("收款人"),
     )
-    status = models.CharField(
-        _("状态"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING)
     receipt_no = models.CharField(_("收据号"), max_length=40, null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -41,9 +41,9 @@ def apply_household_credit(*, household_id: int) -> None:
 
     The caller holds the household's row lock.
     """
-    credit_payments = Payment.objects.filter(
-        household_id=household_id, status=PaymentStatus.VERIFIED
-    ).order_by("paid_on", "id")
+    credit_payments = Payment.objects.filter(household_id=household_id, status=PaymentStatus.VERIFIED).order_by(
+        "paid_on", "id"
+    )
     charges = None
     for payment in credit_payments:
         left = _unallocated(payment)
@@ -55,9 +55,7 @@ def apply_household_credit(*, household_id: int) -> None:
             return
         _write_allocations(payment, parts, payment.paid_on)
         taken = dict(parts)
-        charges = [
-            (pk, amount - taken.get(pk, ZERO)) for pk, amount in charges if amount - taken.get(pk, ZERO) > 0
-        ]
+        charges = [(pk, amount - taken.get(pk, ZERO)) for pk, amount in charges if amount - taken.get(pk, ZERO) > 0]
 
 
 @transaction.atomic
@@ -104,9 +102,7 @@ def payment_verify(*, payment_id: int, verified_by, charge_id: int | None = None
     """Verify a pending payment: issue its receipt number, allocate it to the named charge, then oldest due."""
     payment = Payment.objects.select_for_update(of=("self",)).select_related("community").get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
-        raise ValidationError(
-            _("该笔收款状态为「%(status)s」,不能复核") % {"status": payment.get_status_display()}
-        )
+        raise ValidationError(_("该笔收款状态为「%(status)s」,不能复核") % {"status": payment.get_status_display()})
     Household.objects.select_for_update().filter(pk=payment.household_id).first()
     charges = open_charges(household_id=payment.household_id)
     if charge_id is not None and charge_id not in {pk for pk, _amount in charges}:
@@ -133,9 +129,7 @@ def payment_reject(*, payment_id: int, rejected_by, reason: str) -> Payment:
         raise ValidationError(_("请填写驳回原因"))
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
-        raise ValidationError(
-            _("该笔收款状态为「%(status)s」,不能驳回") % {"status": payment.get_status_display()}
-        )
+        raise ValidationError(_("该笔收款状态为「%(status)s」,不能驳回") % {"status": payment.get_status_display()})
     payment.status = PaymentStatus.REJECTED
     payment.rejection_reason = reason
     payment.verified_by = rejected_by
@@ -145,9 +139,7 @@ def payment_reject(*, payment_id: int, rejected_by, reason: str) -> Payment:
 
 
 @transaction.atomic
-def payment_reverse(
-    *, payment_id: int, reversed_by, reason: str, reversed_on: date | None = None
-) -> PaymentReversal:
+def payment_reverse(*, payment_id: int, reversed_by, reason: str, reversed_on: date | None = None) -> PaymentReversal:
     """Reverse a verified payment: from ``reversed_on`` its allocations are taken back by negative entries.
 
     The receipt number stays used; before ``reversed_on`` the ledger still shows the payment as it was.
@@ -159,8 +151,7 @@ def payment_reverse(
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status != PaymentStatus.VERIFIED:
         raise ValidationError(
-            _("该笔收款状态为「%(status)s」,只有已复核的收款可以冲正")
-            % {"status": payment.get_status_display()}
+            _("该笔收款状态为「%(status)s」,只有已复核的收款可以冲正") % {"status": payment.get_status_display()}
         )
     if reversed_on < payment.paid_on:
         raise ValidationError(_("冲正日期不能早于收款日期"))

@@ -52,14 +52,11 @@ def _table(report: dict) -> str:
     header = f"{'房屋':<14}{'欠费本金':>14}{'违约金':>12}{'合计':>14}  最早应缴"
     lines.append(header)
     for h in report["households"]:
-        lines.append(
-            f"{h['household']:<14}{h['principal']:>14}{h['late_fee']:>12}{h['total']:>14}  {h['oldest_due']}"
-        )
+        lines.append(f"{h['household']:<14}{h['principal']:>14}{h['late_fee']:>12}{h['total']:>14}  {h['oldest_due']}")
     t = report["totals"]
     lines.append("")
     lines.append(
-        f"合计 {t['households_in_arrears']} 户  本金 {t['principal']}  "
-        f"违约金 {t['late_fee']}  合计 {t['total']}"
+        f"合计 {t['households_in_arrears']} 户  本金 {t['principal']}  违约金 {t['late_fee']}  合计 {t['total']}"
     )
     r = report["rates"]
     labels = [
