@@ -1,5 +1,6 @@
 """Django settings. Values from the environment are read and checked in config/env.py."""
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from . import env
@@ -35,6 +36,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -108,7 +110,10 @@ CELERY_RESULT_BACKEND = env.CELERY_RESULT_BACKEND
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The daily split at 06:00 local time (CELERY_TIMEZONE), before the collectors open their lists.
+    "split-today": {"task": "assignments.split_today", "schedule": crontab(hour=6, minute=0)},
+}
 
 LOGGING = {
     "version": 1,

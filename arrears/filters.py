@@ -1,0 +1,70 @@
+"""Filter sets of the arrears lists."""
+
+import django_filters
+from django import forms
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+
+from .models import Building, Household
+from .models.households import Occupancy, Segment
+from .permissions import households_visible_to
+
+
+class BuildingChoiceField(ModelChoiceField):
+    """A building shown with its community, since building names repeat across communities."""
+
+    def label_from_instance(self, obj: Building) -> str:
+        return f"{obj.community.name} {obj.name}"
+
+
+class BuildingFilter(django_filters.ModelChoiceFilter):
+    """A building filter whose choices name the community too."""
+
+    field_class = BuildingChoiceField
+
+
+def visible_buildings(request):
+    """Buildings holding at least one household the user may see."""
+    if request is None:
+        return Building.objects.none()
+    visible = households_visible_to(request.user).values("building_id")
+    return Building.objects.filter(pk__in=visible).select_related("community").order_by("community__code", "name")
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    """Filters of the household list; the queryset must be annotated with ``overdue``."""
+
+    # The list page renders this field by hand, to add the htmx search-as-you-type attributes.
+    q = django_filters.CharFilter(label=_("房号"), method="filter_label")
+    building = BuildingFilter(label=_("楼栋"), queryset=visible_buildings, empty_label=_("全部楼栋"))
+    occupancy = django_filters.ChoiceFilter(label=_("入住状态"), choices=Occupancy.choices, empty_label=_("全部"))
+    segment = django_filters.ChoiceFilter(
+        label=_("分类"),
+        field_name="owner__segment_tags__segment",
+        choices=Segment.choices,
+        empty_label=_("全部"),
+    )
+    min_overdue = django_filters.NumberFilter(
+        label=_("欠费本金不少于"),
+        field_name="overdue",
+        lookup_expr="gte",
+        min_value=0,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "building", "occupancy", "segment", "min_overdue"]
+
+    def filter_label(self, queryset, name, value):
+        """Match the label 楼栋-单元-房号 (or any part of it, such as the room alone)."""
+        text = value.strip()
+        if not text:
+            return queryset
+        label = Concat("building__name", Value("-"), "unit", Value("-"), "room", output_field=CharField())
+        short = Concat("building__name", Value("-"), "room", output_field=CharField())
+        return queryset.annotate(search_label=label, search_short=short).filter(
+            Q(search_label__icontains=text) | Q(unit="", search_short__icontains=text)
+        )

@@ -1,0 +1,72 @@
+"""After the sheets: the households' unallocated payments pay their open charges, oldest due first.
+
+The batched form of ``apply_household_credit``: a few queries per chunk of households, not per household.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from arrears.allocation import allocate
+from arrears.models import Allocation, Charge, Household, Payment
+from arrears.models.ledger import PaymentStatus
+from arrears.money import ZERO
+
+from .bulk import Statistics, insert_rows
+from .result import ImportResult
+from .state import chunks
+
+CHUNK = 500
+
+
+def apply_credit(*, household_ids: Iterable[int], result: ImportResult, statistics: Statistics) -> None:
+    """Allocate every verified payment's unallocated amount (oldest payment first) to open charges (oldest due
+    first), dated the payment's date; what is left stays as credit."""
+    statistics.analyze(Charge, Payment, Allocation)
+    for chunk in chunks(sorted(household_ids), CHUNK):
+        # Lock the households as payment_verify and charge_post do, in id order against deadlocks.
+        list(Household.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+        open_charges = _open_charges(chunk)
+        allocations = []
+        for household_id, payment_id, amount, allocated, paid_on in _payments_with_credit(chunk):
+            left = amount - (allocated or ZERO)
+            charges = open_charges.get(household_id, [])
+            parts = allocate(left, charges)
+            taken = dict(parts)
+            open_charges[household_id] = [
+                (pk, owed - taken.get(pk, ZERO)) for pk, owed in charges if owed - taken.get(pk, ZERO) > ZERO
+            ]
+            for charge_id, part in parts:
+                allocations.append((payment_id, charge_id, part, paid_on))
+                result.allocated += part
+            result.credit_left += left - sum(taken.values(), ZERO)
+        written = insert_rows(Allocation, ("payment_id", "charge_id", "amount", "applied_on"), allocations)
+        statistics.wrote(Allocation, written)
+        result.allocation_count += written
+
+
+def _open_charges(household_ids: tuple[int, ...]) -> dict[int, list[tuple[int, Decimal]]]:
+    rows = (
+        Charge.objects.filter(household_id__in=household_ids)
+        .annotate(paid=Sum("allocations__amount"))
+        .order_by("household_id", "due_date", "period_start", "id")
+        .values_list("household_id", "id", "amount", "paid")
+    )
+    found: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for household_id, pk, amount, paid in rows:
+        owed = amount - (paid or ZERO)
+        if owed > ZERO:
+            found[household_id].append((pk, owed))
+    return found
+
+
+def _payments_with_credit(household_ids: tuple[int, ...]):
+    rows = (
+        Payment.objects.filter(household_id__in=household_ids, status=PaymentStatus.VERIFIED)
+        .annotate(allocated=Sum("allocations__amount"))
+        .order_by("household_id", "paid_on", "id")
+        .values_list("household_id", "id", "amount", "allocated", "paid_on")
+    )
+    return [row for row in rows if row[2] - (row[3] or ZERO) > ZERO]

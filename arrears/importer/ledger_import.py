@@ -1,0 +1,69 @@
+"""The ledger import service: validate the whole workbook, write it in one transaction or not at all."""
+
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .charges import import_charges
+from .columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
+from .communities import import_communities
+from .credit import apply_credit
+from .households import import_households
+from .payments import import_payments
+from .result import ImportResult, SheetCounts
+from .state import ImportState
+from .template import NOTES_SHEET
+from .workbook import WorkbookError, column_order, iter_rows, open_workbook
+
+_STAGES = (
+    (COMMUNITIES, import_communities),
+    (HOUSEHOLDS, import_households),
+    (CHARGES, import_charges),
+    (PAYMENTS, import_payments),
+)
+
+
+def ledger_import(*, path: Path | str, dry_run: bool = False, user=None) -> ImportResult:
+    """Import a ledger workbook (小区, 房屋, 应收, 实收). Any bad row, or ``dry_run``, rolls everything back.
+
+    Rows are written as they are read, inside one transaction, so that later rows see earlier ones and the
+    counts are exact; errors are collected to the end, then the transaction is rolled back. ``user`` is
+    recorded as the verifier of the imported payments.
+    """
+    result = ImportResult(dry_run=dry_run)
+    try:
+        workbook = open_workbook(path)
+    except WorkbookError as exc:
+        result.add_error(sheet="", row=0, column="", reason=str(exc))
+        return result
+    try:
+        sheets = [
+            (spec, stage, workbook[spec.name], column_order(workbook[spec.name], spec, result))
+            for spec, stage in _STAGES
+            if spec.name in workbook.sheetnames
+        ]
+        known = {spec.name for spec, _stage in _STAGES} | {NOTES_SHEET}
+        result.ignored_sheets = [name for name in workbook.sheetnames if name not in known]
+        if not sheets:
+            names = "、".join(spec.name for spec, _stage in _STAGES)
+            result.add_error(
+                sheet="",
+                row=0,
+                column="",
+                reason=_("工作簿中没有可导入的工作表(%(names)s)") % {"names": names},
+            )
+        if not result.ok:
+            return result
+        with transaction.atomic():
+            state = ImportState(result=result, user=user)
+            for spec, stage, worksheet, order in sheets:
+                result.counts[spec.name] = SheetCounts()
+                stage(state, iter_rows(worksheet, order))
+            if result.ok:
+                apply_credit(household_ids=state.touched, result=result, statistics=state.statistics)
+            if not result.written:
+                transaction.set_rollback(True)
+    finally:
+        workbook.close()
+    return result

@@ -1,0 +1,110 @@
+"""Cell values as openpyxl reads them, turned into Python values. Pure: each parser raises CellError."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from arrears.money import parse_money
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INTEGER = re.compile(r"\d+")
+# A float from an Excel formula may carry binary noise (123.45000000001); closer than this it is the cent.
+_FLOAT_NOISE = Decimal("0.000001")
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message is the reason shown to finance."""
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_text(value, *, max_length: int) -> str:
+    """Text, stripped; numbers typed into a text column (房号 1201) count as their digits."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise CellError(_("应为文字,不能是逻辑值"))
+    if isinstance(value, datetime | date):
+        raise CellError(_("应为文字,Excel 把它当成了日期(请把单元格设为文本格式)"))
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    if len(text) > max_length:
+        raise CellError(_("不能超过 %(count)d 个字符") % {"count": max_length})
+    return text
+
+
+def parse_date(value) -> date:
+    """An Excel date cell or ``YYYY-MM-DD`` text."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise CellError(_("日期格式错误:「%(value)s」,应为 Excel 日期或 YYYY-MM-DD") % {"value": value})
+
+
+def _decimal(value) -> Decimal:
+    if isinstance(value, bool | datetime | date):
+        raise CellError(_("应为数字:「%(value)s」") % {"value": value})
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    try:
+        return parse_money(value)
+    except ValueError as exc:
+        raise CellError(_("数字格式错误:「%(value)s」") % {"value": value}) from exc
+
+
+def _places(value: Decimal, places: int, max_digits: int) -> Decimal:
+    if abs(value) >= Decimal(10) ** (max_digits - places):
+        raise CellError(_("数字太大:「%(value)s」") % {"value": value})
+    rounded = value.quantize(Decimal(1).scaleb(-places))
+    if rounded != value:
+        raise CellError(_("最多 %(places)d 位小数:「%(value)s」") % {"places": places, "value": value})
+    return rounded
+
+
+def parse_amount(value, *, places: int = 2, max_digits: int = 14) -> Decimal:
+    """A number or text such as ``1,234.50``, at most ``places`` decimals; the sign is the caller's rule."""
+    number = _decimal(value)
+    if isinstance(value, float) and abs(number) < Decimal(10) ** (max_digits - places):
+        rounded = number.quantize(Decimal(1).scaleb(-places))
+        if abs(rounded - number) < _FLOAT_NOISE:
+            number = rounded
+    return _places(number, places, max_digits)
+
+
+def parse_ratio(value, *, places: int, max_digits: int) -> Decimal:
+    """A ratio as a number (0.8, 0.0005) or as a percentage text ("80%")."""
+    if isinstance(value, str) and value.strip().endswith(("%", "\uff05")):
+        number = _decimal(value.strip()[:-1]) / 100
+    else:
+        number = _decimal(value)
+    if number < 0:
+        raise CellError(_("不能为负数"))
+    return _places(number, places, max_digits)
+
+
+def parse_whole_number(value) -> int:
+    """A whole number ≥ 0 (宽限天数)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        return int(value.strip())
+    raise CellError(_("应为不小于 0 的整数:「%(value)s」") % {"value": value})
+
+
+def parse_choice(value, labels: dict[str, str]) -> str:
+    """The stored value of a Chinese label."""
+    label = str(value).strip()
+    if label in labels:
+        return labels[label]
+    raise CellError(_("无法识别「%(value)s」,可选:%(choices)s") % {"value": label, "choices": "、".join(labels)})

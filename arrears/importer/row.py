@@ -1,0 +1,80 @@
+"""One row's cells parsed column by column; every bad cell is reported, not just the first."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from .parse import (
+    CellError,
+    is_blank,
+    parse_amount,
+    parse_choice,
+    parse_date,
+    parse_ratio,
+    parse_text,
+    parse_whole_number,
+)
+from .result import ImportResult
+
+
+class RowCells:
+    """Parses the cells of one row; ``failed`` tells whether any of them was bad."""
+
+    __slots__ = ("failed", "result", "row", "sheet")
+
+    def __init__(self, result: ImportResult, sheet: str, row: int):
+        self.result = result
+        self.sheet = sheet
+        self.row = row
+        self.failed = False
+
+    def error(self, column: str, reason: str) -> None:
+        self.result.add_error(sheet=self.sheet, row=self.row, column=column, reason=reason)
+        self.failed = True
+
+    def _parse(self, column: str, value, parser, *, required: bool, default=None, **options):
+        if is_blank(value):
+            if required:
+                self.error(column, _("不能为空"))
+            return default
+        try:
+            return parser(value, **options)
+        except CellError as exc:
+            self.error(column, str(exc))
+            return None
+
+    def text(self, column: str, value, *, max_length: int, required: bool = False) -> str:
+        return self._parse(column, value, parse_text, required=required, default="", max_length=max_length) or ""
+
+    def date(self, column: str, value) -> date | None:
+        return self._parse(column, value, parse_date, required=True)
+
+    def amount(
+        self, column: str, value, *, positive: bool = False, places: int = 2, max_digits: int = 14
+    ) -> Decimal | None:
+        """A required amount ≥ 0 (> 0 when ``positive``)."""
+        number = self._parse(column, value, parse_amount, required=True, places=places, max_digits=max_digits)
+        if number is not None and number < 0:
+            self.error(column, _("金额不能为负数"))
+            return None
+        if number is not None and positive and number == 0:
+            self.error(column, _("金额必须大于零"))
+            return None
+        return number
+
+    def ratio(
+        self, column: str, value, *, places: int, max_digits: int, maximum: Decimal, required: bool = True
+    ) -> Decimal | None:
+        number = self._parse(column, value, parse_ratio, required=required, places=places, max_digits=max_digits)
+        if number is not None and number > maximum:
+            self.error(column, _("不能大于 %(maximum)s") % {"maximum": maximum})
+            return None
+        return number
+
+    def whole_number(self, column: str, value) -> int | None:
+        return self._parse(column, value, parse_whole_number, required=True)
+
+    def choice(self, column: str, value, labels: dict[str, str], *, default: str | None = None) -> str | None:
+        """The stored value of a label; an empty cell is ``default``, or an error when there is none."""
+        return self._parse(column, value, parse_choice, required=default is None, default=default, labels=labels)

@@ -1,0 +1,176 @@
+"""The ledger import in the browser: finance uploads, previews, confirms."""
+
+import uuid
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from arrears.importer import uploads
+from arrears.importer.columns import SHEETS
+from arrears.importer.template import template_workbook
+from arrears.models import Allocation, Charge, Community, Household, Payment
+from assignments.roles import FINANCE, LEGAL, MANAGER, SERVICE, STAFF, SUPERVISOR
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def finance_client(client, user_with_role):
+    client.force_login(user_with_role(FINANCE))
+    return client
+
+
+def upload(client, content: bytes, name: str = "ledger.xlsx"):
+    return client.post(reverse("import_upload"), {"file": SimpleUploadedFile(name, content, content_type=XLSX)})
+
+
+def bad_workbook() -> bytes:
+    workbook = Workbook()
+    workbook.active.title = "房屋"
+    workbook.active.append(["小区编码", "楼栋", "单元", "房号"])
+    stream = BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def urls() -> list[str]:
+    return [
+        reverse("import_upload"),
+        reverse("import_template"),
+        reverse("import_preview", kwargs={"token": PREVIEW}),
+    ]
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    for url in urls():
+        response = client.get(url)
+        assert response.status_code == 302
+        assert f"next={url}" in response["Location"].replace("%2F", "/")
+
+
+@pytest.mark.parametrize("role", [MANAGER, SUPERVISOR, STAFF, SERVICE, LEGAL])
+def test_other_roles_are_refused(client, user_with_role, role):
+    client.force_login(user_with_role(role))
+    for url in urls():
+        assert client.get(url).status_code == 403
+    assert upload(client, template_workbook()).status_code == 403
+    assert client.post(reverse("import_preview", kwargs={"token": PREVIEW})).status_code == 403
+
+
+def test_upload_page_links_the_template(finance_client):
+    response = finance_client.get(reverse("import_upload"))
+
+    assert response.status_code == 200
+    assert reverse("import_template") in response.content.decode()
+
+
+def test_template_has_every_sheet_and_a_note(finance_client):
+    response = finance_client.get(reverse("import_template"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert "attachment" in response["Content-Disposition"]
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook.sheetnames == [*(spec.name for spec in SHEETS), "说明"]
+    for spec in SHEETS:
+        rows = list(workbook[spec.name].values)
+        assert rows[0] == spec.columns
+        assert len(rows) == 2
+
+
+def test_upload_preview_confirm(finance_client, media_root):
+    response = upload(finance_client, template_workbook())
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    assert (media_root / "imports" / f"{token}.xlsx").is_file()
+
+    preview = finance_client.get(preview_url)
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "确认导入" in page and "新增" in page
+    assert Community.objects.count() == 0  # the preview is a dry run
+
+    confirmed = finance_client.post(preview_url, follow=True)
+    page = confirmed.content.decode()
+    assert confirmed.redirect_chain == [(preview_url, 302)]
+    assert "导入成功" in page and "已导入" in page and "确认导入" not in page
+    assert (Community.objects.count(), Household.objects.count(), Charge.objects.count()) == (1, 1, 1)
+    payment = Payment.objects.get()
+    assert payment.imported and payment.verified_by.groups.filter(name=FINANCE).exists()
+    assert Allocation.objects.count() == 1
+
+    again = finance_client.post(preview_url, follow=True)
+    assert "没有重复导入" in again.content.decode()
+    assert (Payment.objects.count(), Allocation.objects.count()) == (1, 1)
+    assert "已导入" in finance_client.get(preview_url).content.decode()
+
+
+def test_a_bad_workbook_shows_the_errors_and_no_button(finance_client):
+    response = upload(finance_client, bad_workbook())
+    page = finance_client.get(response["Location"]).content.decode()
+
+    assert "确认导入" not in page
+    assert "缺少列" in page and "建筑面积" in page
+
+    finance_client.post(response["Location"])  # even a forced POST writes nothing
+    assert Household.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("ledger.xls", b"PK\x03\x04...", "请上传 .xlsx 格式的 Excel 文件"),
+        ("ledger.csv", b"a,b", "请上传 .xlsx 格式的 Excel 文件"),
+        ("ledger.xlsx", b"not a zip", "不是有效的 Excel 工作簿"),
+    ],
+)
+def test_upload_rejects_other_files(finance_client, media_root, name, content, message):
+    response = upload(finance_client, content, name)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not (media_root / "imports").exists()
+
+
+def test_upload_without_a_file_says_so(finance_client):
+    response = finance_client.post(reverse("import_upload"), {})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert 'class="errors"' in response.content.decode()
+
+
+def test_upload_rejects_big_files(finance_client, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 100)
+
+    response = upload(finance_client, template_workbook())
+
+    assert "文件不能超过 50 MB" in response.content.decode()
+
+
+def test_unknown_token_is_not_found(finance_client):
+    assert finance_client.get(reverse("import_preview", kwargs={"token": PREVIEW})).status_code == 404
+
+
+def test_a_file_being_imported_is_not_imported_again(finance_client):
+    preview_url = upload(finance_client, template_workbook())["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    assert uploads.StoredUpload(uuid.UUID(token)).claim()  # another request is importing it
+
+    response = finance_client.post(preview_url, follow=True)
+
+    assert "没有重复导入" in response.content.decode()
+    assert Community.objects.count() == 0
