@@ -5,7 +5,7 @@ then by amount owed.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import IntEnum
 
@@ -58,14 +58,14 @@ class TaskFacts:
     contacted: bool = False
     open_promise_date: date | None = None  # a promise not yet kept
     promise_broken: bool = False
-    callback_due: datetime | None = None
+    callback_due: date | None = None  # the local date of an agreed callback
     issue_resolved: bool = False  # an issue closed since the last contact
 
 
 def tier(facts: TaskFacts, today: date) -> Tier:
     if facts.open_promise_date is not None and today <= facts.open_promise_date <= today + timedelta(days=1):
         return Tier.PROMISE_DUE
-    if facts.issue_resolved or (facts.callback_due is not None and facts.callback_due.date() <= today):
+    if facts.issue_resolved or (facts.callback_due is not None and facts.callback_due <= today):
         return Tier.FOLLOW_UP
     if facts.promise_broken:
         return Tier.BROKEN_PROMISE

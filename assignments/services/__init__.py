@@ -3,3 +3,7 @@
 from .split import split_for_day
 
 __all__ = ["split_for_day"]
+
+from .contacts import contact_record  # noqa: E402
+
+__all__ += ["contact_record"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from arrears.models import Household
 from arrears.models.households import Segment
@@ -115,7 +116,9 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
             contacted=contact is not None,
             open_promise_date=open_promise,
             promise_broken=broken,
-            callback_due=contact[2] if contact and contact[1] == Outcome.CALLBACK else None,
+            callback_due=timezone.localdate(contact[2])
+            if contact and contact[1] == Outcome.CALLBACK and contact[2]
+            else None,
             issue_resolved=closed_at is not None and (contact is None or closed_at > contact[0]),
         )
     return facts

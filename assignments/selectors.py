@@ -1,0 +1,460 @@
+"""Reads for the collector's pages: the day's task cards, one household's history.
+
+The pure part (months overdue, balances on a date, badges) comes first; the loaders below fetch everything a
+list needs in a fixed number of queries, whatever its length: the assignments with their households, charges,
+allocations, contacts, payments and issues, one query each.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from arrears.late_fee import late_fee, outstanding
+from arrears.masking import mask_name, mask_phone
+from arrears.models import Allocation, Charge, Household, Payment
+from arrears.models.households import OwnerKind
+from arrears.models.ledger import PaymentStatus
+from arrears.money import ZERO, round_money
+from assignments.models import Assignment, Contact, IssueRaised, IssueStatus, Outcome, Staff
+from assignments.priority import PROMISE_GRACE, Promise, promise_kept, promise_state
+from assignments.roles import FULL_CONTACT_READERS, has_role
+
+# Pure ---------------------------------------------------------------------------------------------------------
+
+ChargeRow = tuple[int, Decimal, date]  # (charge id, amount, due date)
+Entries = dict[int, list[tuple[date, Decimal]]]  # charge id → [(applied on, amount)]
+
+
+def months_overdue(oldest_due: date | None, day: date) -> int:
+    """Months since the oldest unpaid due date, a started month counting as one (due 01-31: 1 on 02-01, 2 on
+    03-31, 3 on 04-01); 0 when nothing is overdue."""
+    if oldest_due is None or oldest_due >= day:
+        return 0
+    months = (day.year - oldest_due.year) * 12 + day.month - oldest_due.month
+    if day.day > oldest_due.day:
+        months += 1
+    return max(months, 1)
+
+
+def balance_on(charges: list[ChargeRow], entries: Entries, when: date) -> Decimal:
+    """Overdue principal on ``when``: charges due before it, less what was allocated to them by then."""
+    return sum(
+        (
+            outstanding(amount=amount, allocations=entries.get(charge_id, ()), as_of=when)
+            for charge_id, amount, due_date in charges
+            if due_date < when
+        ),
+        ZERO,
+    )
+
+
+def oldest_unpaid_due(charges: list[ChargeRow], entries: Entries, day: date) -> date | None:
+    """The due date of the oldest charge still unpaid on ``day``."""
+    dates = [
+        due_date
+        for charge_id, amount, due_date in charges
+        if due_date < day and outstanding(amount=amount, allocations=entries.get(charge_id, ()), as_of=day) > ZERO
+    ]
+    return min(dates, default=None)
+
+
+def promise_status(
+    promise: Promise, verified: list[tuple[date, Decimal]], charges: list[ChargeRow], entries: Entries, today: date
+) -> str:
+    """'kept', 'broken' or 'pending' (assignments.priority), with the balance taken at the end of the promise's
+    window (or today, if that is earlier): a promise without an amount is kept when that balance was cleared."""
+    window_end = min(today, promise.promised_date + PROMISE_GRACE)
+    kept = promise_kept(promise, verified, balance_on(charges, entries, window_end))
+    return promise_state(promise, kept=kept, today=today)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A short flag on a card: its code (for tests and CSS), its label and its tone."""
+
+    code: str
+    label: str
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A number as shown; ``dial`` is empty when it is masked (no tap-to-call)."""
+
+    display: str
+    dial: str = ""
+
+
+@dataclass
+class TaskCard:
+    """One household on a collector's list for a day."""
+
+    household_id: int
+    label: str
+    community: str
+    position: int | None
+    owner_name: str
+    phones: list[Phone]
+    full_contact: bool
+    overdue: Decimal
+    late_fee: Decimal
+    months_overdue: int
+    oldest_due: date | None
+    last_outcome: str = ""
+    last_contact_at: datetime | None = None
+    contacted_today: bool = False
+    promise_date: date | None = None  # the last promise, while it is pending
+    promise_amount: Decimal | None = None
+    promise_broken: bool = False
+    callback_at: datetime | None = None
+    callback_due: bool = False
+    issue_resolved: bool = False
+    open_issues: int = 0
+    pending_payments: Decimal = ZERO
+    day: date | None = None
+    badges: list[Badge] = field(default_factory=list)
+
+    @property
+    def last_outcome_label(self) -> str:
+        return Outcome(self.last_outcome).label if self.last_outcome else ""
+
+    @property
+    def total(self) -> Decimal:
+        return self.overdue + self.late_fee
+
+    @property
+    def promise_due(self) -> str:
+        """'today' or 'tomorrow' when the pending promise falls then, 'past' in its grace day, else ''."""
+        if self.promise_date is None or self.day is None:
+            return ""
+        if self.promise_date == self.day:
+            return "today"
+        if self.promise_date == self.day + timedelta(days=1):
+            return "tomorrow"
+        return "past" if self.promise_date < self.day else ""
+
+    @property
+    def badge_codes(self) -> list[str]:
+        return [badge.code for badge in self.badges]
+
+
+def card_badges(card: TaskCard) -> list[Badge]:
+    """The flags a card shows, most urgent first (the order of assignments.priority's tiers)."""
+    badges = []
+    due = card.promise_due
+    if due == "today":
+        badges.append(Badge("promise-today", _("今天承诺缴费"), "warn"))
+    elif due == "tomorrow":
+        badges.append(Badge("promise-tomorrow", _("明天承诺缴费"), "warn"))
+    elif due == "past":
+        badges.append(Badge("promise-grace", _("承诺日已过,待核实"), "warn"))
+    if card.callback_due:
+        badges.append(Badge("callback-due", _("回访到期"), "warn"))
+    if card.issue_resolved:
+        badges.append(Badge("issue-resolved", _("问题已解决,请回访"), "ok"))
+    if card.promise_broken:
+        badges.append(Badge("promise-broken", _("承诺未兑现"), "danger"))
+    if card.last_contact_at is None:
+        badges.append(Badge("never", _("未联系"), "info"))
+    if card.open_issues:
+        badges.append(Badge("issue-open", _("问题处理中")))
+    if card.pending_payments > ZERO:
+        badges.append(Badge("payment-pending", _("收款待复核")))
+    if card.overdue <= ZERO:
+        badges.append(Badge("cleared", _("已结清"), "ok"))
+    if card.contacted_today:
+        badges.append(Badge("done-today", _("今日已跟进"), "ok"))
+    return badges
+
+
+def phones_of(phone: str, phone_alt: str, *, full: bool) -> list[Phone]:
+    """The owner's numbers: each in full with a number to dial, or one masked line."""
+    if not full:
+        masked = mask_phone(phone)
+        return [Phone(masked)] if masked else []
+    phones = []
+    for raw in (phone, phone_alt):
+        for part in _split_phones(raw):
+            dial = "".join(ch for ch in part if ch.isdigit() or ch == "+")
+            if dial:
+                phones.append(Phone(part, dial))
+    return phones
+
+
+def _split_phones(raw: str) -> list[str]:
+    for separator in ",;/、，；":
+        raw = (raw or "").replace(separator, ",")
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+# Loading ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskList:
+    """A collector's cards for a day, with the counts shown at the top."""
+
+    staff: Staff
+    day: date
+    cards: list[TaskCard]
+    full_contact: bool
+
+    @property
+    def assigned(self) -> int:
+        return len(self.cards)
+
+    @property
+    def contacted_today(self) -> int:
+        return sum(1 for card in self.cards if card.contacted_today)
+
+    @property
+    def remaining(self) -> int:
+        return self.assigned - self.contacted_today
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((card.overdue for card in self.cards), ZERO)
+
+
+HOUSEHOLD_RELATED = ("building", "community", "owner", "late_fee_override")
+
+
+def shows_full_contact(viewer, staff: Staff, day: date) -> bool:
+    """Whether ``viewer`` sees the owners' full names and numbers on ``staff``'s list for ``day``: the collector
+    themselves on the day itself, and managers (arrears.permissions.can_see_full_contact, for a whole list)."""
+    if viewer is None:
+        return False
+    if has_role(viewer, *FULL_CONTACT_READERS):
+        return True
+    return viewer.pk == staff.user_id and day == timezone.localdate()
+
+
+def tasks_for(staff: Staff, day: date, *, viewer=None, visible: QuerySet | None = None) -> TaskList:
+    """``staff``'s households for ``day`` in the split's order (Assignment.position), as cards.
+
+    ``visible`` is the viewer's household scope (arrears.permissions.households_visible_to); ``viewer`` decides
+    the masking. Six queries whatever the length of the list (only the first when it is empty).
+    """
+    assignments = (
+        Assignment.objects.filter(staff=staff, day=day)
+        .select_related(*(f"household__{name}" for name in HOUSEHOLD_RELATED))
+        .order_by("position", "pk")
+    )
+    if visible is not None:
+        assignments = assignments.filter(household__in=visible)
+    households: dict[int, tuple[Household, int]] = {}
+    for assignment in assignments:
+        households.setdefault(assignment.household_id, (assignment.household, assignment.position))
+    full = shows_full_contact(viewer, staff, day)
+    cards = household_cards(
+        [household for household, _position in households.values()],
+        day,
+        full_contact=full,
+        positions={pk: position for pk, (_household, position) in households.items()},
+    )
+    return TaskList(staff=staff, day=day, cards=cards, full_contact=full)
+
+
+def household_cards(
+    households: list[Household], day: date, *, full_contact: bool, positions: dict[int, int] | None = None
+) -> list[TaskCard]:
+    """Cards for households (loaded with HOUSEHOLD_RELATED), in the given order: five queries for any number."""
+    if not households:
+        return []
+    ids = [household.pk for household in households]
+    charges: dict[int, list[ChargeRow]] = defaultdict(list)
+    for charge_id, household_id, amount, due_date in (
+        Charge.objects.filter(household_id__in=ids, due_date__lt=day)
+        .order_by()
+        .values_list("id", "household_id", "amount", "due_date")
+    ):
+        charges[household_id].append((charge_id, amount, due_date))
+    entries: Entries = defaultdict(list)
+    for charge_id, applied_on, amount in (
+        Allocation.objects.filter(charge__household_id__in=ids, charge__due_date__lt=day, applied_on__lte=day)
+        .order_by()
+        .values_list("charge_id", "applied_on", "amount")
+    ):
+        entries[charge_id].append((applied_on, amount))
+    contacts: dict[int, list[tuple]] = defaultdict(list)
+    for household_id, *row in (
+        Contact.objects.filter(household_id__in=ids, created_at__date__lte=day)
+        .order_by("created_at", "pk")
+        .values_list("household_id", "created_at", "outcome", "promised_date", "promised_amount", "callback_at")
+    ):
+        contacts[household_id].append(tuple(row))
+    verified: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    pending: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for household_id, paid_on, amount, status in (
+        Payment.objects.filter(household_id__in=ids, status__in=[PaymentStatus.VERIFIED, PaymentStatus.PENDING])
+        .order_by()
+        .values_list("household_id", "paid_on", "amount", "status")
+    ):
+        if status == PaymentStatus.VERIFIED:
+            verified[household_id].append((paid_on, amount))
+        else:
+            pending[household_id] += amount
+    last_closed: dict[int, datetime] = {}
+    open_issues: dict[int, int] = defaultdict(int)
+    for household_id, status, closed_at in (
+        IssueRaised.objects.filter(household_id__in=ids).order_by().values_list("household_id", "status", "closed_at")
+    ):
+        if status == IssueStatus.OPEN:
+            open_issues[household_id] += 1
+        elif closed_at is not None and (household_id not in last_closed or closed_at > last_closed[household_id]):
+            last_closed[household_id] = closed_at
+
+    positions = positions or {}
+    cards = []
+    for household in households:
+        pk = household.pk
+        card = _card(
+            household,
+            day,
+            full_contact=full_contact,
+            position=positions.get(pk),
+            charges=charges.get(pk, []),
+            entries=entries,
+            contacts=contacts.get(pk, []),
+            verified=verified.get(pk, []),
+        )
+        card.pending_payments = pending.get(pk, ZERO)
+        card.open_issues = open_issues.get(pk, 0)
+        closed_at = last_closed.get(pk)
+        card.issue_resolved = closed_at is not None and (
+            card.last_contact_at is None or closed_at > card.last_contact_at
+        )
+        card.badges = card_badges(card)
+        cards.append(card)
+    return cards
+
+
+def _card(
+    household: Household,
+    day: date,
+    *,
+    full_contact: bool,
+    position: int | None,
+    charges: list[ChargeRow],
+    entries: Entries,
+    contacts: list[tuple],
+    verified: list[tuple[date, Decimal]],
+) -> TaskCard:
+    policy = household.late_fee_policy
+    fee = sum(
+        (
+            late_fee(amount=amount, due_date=due, allocations=entries.get(charge_id, ()), as_of=day, policy=policy)
+            for charge_id, amount, due in charges
+        ),
+        ZERO,
+    )
+    oldest = oldest_unpaid_due(charges, entries, day)
+    owner = household.owner
+    if owner is None:
+        name, phones = "", []
+    else:
+        organisation = owner.kind == OwnerKind.ORGANISATION
+        name = owner.name if full_contact else mask_name(owner.name, organisation=organisation)
+        phones = phones_of(owner.phone, owner.phone_alt, full=full_contact)
+    card = TaskCard(
+        household_id=household.pk,
+        label=household.label,
+        community=household.community.name,
+        position=position,
+        owner_name=name,
+        phones=phones,
+        full_contact=full_contact,
+        overdue=round_money(balance_on(charges, entries, day)),
+        late_fee=fee,
+        months_overdue=months_overdue(oldest, day),
+        oldest_due=oldest,
+        day=day,
+    )
+    last_promise = None
+    for created_at, outcome, promised_date, promised_amount, _callback_at in contacts:
+        if outcome == Outcome.PROMISED and promised_date is not None:
+            last_promise = (timezone.localdate(created_at), promised_date, promised_amount)
+    if contacts:
+        created_at, outcome, _date, _amount, callback_at = contacts[-1]
+        card.last_outcome = outcome
+        card.last_contact_at = created_at
+        card.contacted_today = timezone.localdate(created_at) == day
+        if outcome == Outcome.CALLBACK and callback_at is not None:
+            card.callback_at = callback_at
+            card.callback_due = timezone.localdate(callback_at) <= day
+    if last_promise is not None:
+        made_on, promised_date, amount = last_promise
+        state = promise_status(Promise(made_on, promised_date, amount), verified, charges, entries, day)
+        if state == "pending":
+            card.promise_date, card.promise_amount = promised_date, amount
+        card.promise_broken = state == "broken"
+    return card
+
+
+# One household's history ------------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    """One line of a household's history: a contact (with its promise, payment, issue) or an issue event."""
+
+    kind: str  # "contact", "issue_raised", "issue_closed"
+    at: datetime
+    contact: Contact | None = None
+    issue: IssueRaised | None = None  # for the issue events; a contact's own issue is ``contact_issue``
+    promise_state: str = ""
+
+    @property
+    def contact_issue(self) -> IssueRaised | None:
+        return getattr(self.contact, "issue", None) if self.contact is not None else None
+
+
+def household_history(household: Household, today: date) -> list[HistoryEntry]:
+    """Every contact, promise (with its state), field payment and issue of a household, newest first."""
+    contacts = list(
+        Contact.objects.filter(household=household)
+        .select_related("staff", "payment", "issue__department")
+        .order_by("-created_at", "-pk")
+    )
+    issues = list(
+        IssueRaised.objects.filter(household=household).select_related("department", "raised_by", "closed_by")
+    )
+    needs_state = any(c.outcome == Outcome.PROMISED and c.promised_date for c in contacts)
+    verified: list[tuple[date, Decimal]] = []
+    charges: list[ChargeRow] = []
+    entries: Entries = defaultdict(list)
+    if needs_state:
+        verified = list(
+            Payment.objects.filter(household=household, status=PaymentStatus.VERIFIED).values_list("paid_on", "amount")
+        )
+        charges = list(
+            Charge.objects.filter(household=household, due_date__lt=today)
+            .order_by()
+            .values_list("id", "amount", "due_date")
+        )
+        for charge_id, applied_on, amount in (
+            Allocation.objects.filter(charge__household=household, charge__due_date__lt=today, applied_on__lte=today)
+            .order_by()
+            .values_list("charge_id", "applied_on", "amount")
+        ):
+            entries[charge_id].append((applied_on, amount))
+
+    history = []
+    for contact in contacts:
+        state = ""
+        if contact.outcome == Outcome.PROMISED and contact.promised_date:
+            promise = Promise(timezone.localdate(contact.created_at), contact.promised_date, contact.promised_amount)
+            state = promise_status(promise, verified, charges, entries, today)
+        history.append(HistoryEntry("contact", contact.created_at, contact=contact, promise_state=state))
+    for issue in issues:
+        if issue.contact_id is None:
+            history.append(HistoryEntry("issue_raised", issue.created_at, issue=issue))
+        if issue.status == IssueStatus.CLOSED and issue.closed_at is not None:
+            history.append(HistoryEntry("issue_closed", issue.closed_at, issue=issue))
+    history.sort(key=lambda entry: entry.at, reverse=True)
+    return history
