@@ -1,0 +1,131 @@
+"""A collector's day in headless Chromium at phone size, and the manager seeing it (Playwright, Debian's chromium)."""
+
+import os
+import shutil
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from assignments.models import Campaign
+from assignments.services import split_for_day
+from tests.factories import (
+    BuildingFactory,
+    ChargeFactory,
+    CommunityFactory,
+    HouseholdFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def day_of_work():
+    today = timezone.localdate()
+    community = CommunityFactory(code="HY")
+    building = BuildingFactory(community=community, name="3")
+    for room in ("1201", "1202"):
+        household = HouseholdFactory(community=community, building=building, unit="2", room=room)
+        ChargeFactory(household=household, amount=Decimal("660.00"), due_date=today - timedelta(days=40))
+    collector = StaffFactory(user__username="baoan01", name="李保安")
+    collector.user.set_password("pass-word-123")
+    collector.user.save()
+    manager = UserFactory(username="jingli", roles=["manager"])
+    campaign = Campaign.objects.create(
+        name="年底集中催费", start_date=today - timedelta(days=1), end_date=today + timedelta(days=30)
+    )
+    campaign.communities.add(community)
+    split_for_day(campaign=campaign, day=today)
+    return {"collector": collector, "manager": manager}
+
+
+def login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pass-word-123")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_collector_records_a_refusal_and_a_promise_and_the_manager_sees_it(browser, live_server, day_of_work):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    phone = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    page = phone.new_page()
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    login(page, live_server.url, "baoan01")
+    page.goto(f"{live_server.url}/tasks/")
+    cards = page.locator("article.task")
+    assert cards.count() == 2
+    page.screenshot(path=SHOTS / "01-tasks.png", full_page=True)
+
+    # First household: refuses because of a construction defect; the FAQ answer appears at once.
+    first = cards.nth(0)
+    first.get_by_text("记录结果").click()
+    form = first.locator("form.record-form")
+    form.wait_for()
+    form.locator("label.tile", has_text="拒缴").click()
+    form.locator("select[name=objection]").wait_for()
+    form.locator("select[name=objection]").select_option("construction_defect")
+    guidance = first.locator("aside.guidance")
+    guidance.wait_for()
+    guidance.locator("summary").click()
+    assert "商品房买卖合同" in guidance.inner_text()
+    page.screenshot(path=SHOTS / "02-refusal-faq.png", full_page=True)
+    form.get_by_role("button", name="保存").click()
+    first.get_by_text("已保存").or_(first.locator(".task-flash")).first.wait_for()
+
+    # Second household: promises to pay tomorrow.
+    second = page.locator("article.task").nth(1)
+    second.get_by_text("记录结果").click()
+    form = second.locator("form.record-form")
+    form.wait_for()
+    form.locator("label.tile", has_text="承诺缴费").click()
+    form.locator("input[name=promised_date]").wait_for()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    form.locator("input[name=promised_date]").fill(tomorrow.isoformat())
+    form.get_by_role("button", name="保存").click()
+    second.locator(".task-flash").wait_for()
+    page.screenshot(path=SHOTS / "03-promise.png", full_page=True)
+    assert errors == []
+
+    # The manager's team page counts today's promise.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    manager_page = desk.new_page()
+    day_of_work["manager"].set_password("pass-word-123")
+    day_of_work["manager"].save()
+    login(manager_page, live_server.url, "jingli")
+    manager_page.goto(f"{live_server.url}/team/")
+    text = manager_page.inner_text("main")
+    assert "李保安" in text
+    promises = manager_page.locator("li", has_text="今日承诺").locator(".value")
+    assert promises.inner_text().strip() == "1"
+    manager_page.screenshot(path=SHOTS / "04-manager-team.png", full_page=True)
+    phone.close()
+    desk.close()
