@@ -1,4 +1,4 @@
-"""The Celery task that runs the daily split at 06:00, run eagerly."""
+"""The Celery task that runs the daily split at 06:00, called in-process (the same code a worker runs)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -39,7 +39,7 @@ def campaigns():
 
 def test_task_splits_every_campaign_running_that_day(campaigns):
     running, also_running, ended = campaigns
-    result = split_today.delay(DAY.isoformat()).get()
+    result = split_today(DAY.isoformat())
     runs = {run.campaign_id: run for run in SplitRun.objects.filter(day=DAY)}
     assert set(runs) == {running.pk, also_running.pk}
     assert result == {str(running.pk): runs[running.pk].pk, str(also_running.pk): runs[also_running.pk].pk}
@@ -49,9 +49,9 @@ def test_task_splits_every_campaign_running_that_day(campaigns):
 
 
 def test_running_the_task_twice_changes_nothing(campaigns):
-    first = split_today.delay(DAY.isoformat()).get()
+    first = split_today(DAY.isoformat())
     before = list(Assignment.objects.order_by("pk").values_list("pk", "household_id", "staff_id", "position"))
-    second = split_today.delay(DAY.isoformat()).get()
+    second = split_today(DAY.isoformat())
     assert second == first
     assert SplitRun.objects.count() == 2
     assert list(Assignment.objects.order_by("pk").values_list("pk", "household_id", "staff_id", "position")) == before
@@ -59,13 +59,13 @@ def test_running_the_task_twice_changes_nothing(campaigns):
 
 def test_without_a_date_the_task_splits_today(campaigns, monkeypatch):
     monkeypatch.setattr("assignments.tasks.timezone.localdate", lambda: DAY + timedelta(days=1))
-    result = split_today.delay().get()
+    result = split_today()
     assert list(SplitRun.objects.values_list("day", flat=True)) == [DAY + timedelta(days=1)]
     assert len(result) == 1
 
 
 def test_no_campaign_running_is_not_an_error(campaigns):
-    assert split_today.delay("2025-06-01").get() == {}
+    assert split_today("2025-06-01") == {}
 
 
 def test_beat_runs_it_at_six_in_the_morning_shanghai_time():
