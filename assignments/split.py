@@ -13,8 +13,9 @@ DOMAIN.md's rules, and the choices this module makes where they leave room:
 - Freed and new households are dealt largest arrears first (钉子户 before the rest, so that they reach experienced
   staff while those have room). Each goes to, in order of preference: its former collector if that person has room
   (someone back from leave gets their households back when they are free), else a person with room who already
-  holds a household in the same building (the one holding most there), else the person with room whose total
-  arrears is lowest. A 钉子户 goes to seniority ≥ 2 where someone with room has it.
+  holds a household in the same building (the one holding most there) unless that would take them more than a
+  fifth past their fair share of the arrears, else the person with room whose total arrears is lowest. A 钉子户
+  goes to seniority ≥ 2 where someone with room has it.
 - Deterministic: the input order does not matter, only the values.
 """
 
@@ -155,6 +156,12 @@ def _deal_pool(
     def room(key: str) -> bool:
         return count[key] < quotas[key]
 
+    # Walking a building together gives way to balance: nobody takes a neighbour's household past a fifth more
+    # arrears than their fair share (the share of the total their quota gives them).
+    grand_total = sum((h.arrears for h in slots), Decimal(0))
+    households = len(slots)
+    ceiling = {k: grand_total * quotas[k] / households * Decimal("1.2") for k in eligible} if households else {}
+
     everyone = [(total[k], k) for k in eligible if room(k)]
     seniors = [(total[k], k) for k in eligible if room(k) and eligible[k].seniority >= 2]
     heapq.heapify(everyone)
@@ -178,7 +185,11 @@ def _deal_pool(
 
         chosen = h.former if h.former is not None and fits(h.former) else None
         if chosen is None:
-            in_building = [(-n, total[k], k) for k, n in holders[h.building].items() if fits(k)]
+            in_building = [
+                (-n, total[k], k)
+                for k, n in holders[h.building].items()
+                if fits(k) and total[k] + h.arrears <= ceiling[k]
+            ]
             if in_building:
                 chosen = min(in_building)[2]
         if chosen is None:

@@ -1,0 +1,97 @@
+"""Benchmark of the daily split: N households in arrears over S staff, including the database writes.
+
+    .venv/bin/python bench/split.py [--households 100000] [--staff 2000]
+
+Drops and recreates its own database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wuye_bench_split),
+seeds N households all in arrears and S staff with seed_demo, creates a campaign, then times in one process:
+day 1 (everyone new: dealt from scratch), day 2 (nothing changed: everyone keeps their households) and day 3 with
+one staff member in twenty on leave (their households dealt to the others). Each figure is ``split_for_day`` from
+call to commit: loading arrears, contacts and yesterday's split, dealing, ordering, and writing the assignments.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wuye_bench_split"
+
+
+def recreate(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"refusing to drop a database whose name lacks 'bench': {name}")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    subprocess.run(["psql", admin, "-qc", f'drop database if exists "{name}"'], check=True)
+    subprocess.run(["psql", admin, "-qc", f'create database "{name}"'], check=True)
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--staff", type=int, default=2_000)
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_SPLIT_DATABASE_URL", DEFAULT_URL)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "CELERY_BROKER_URL": ""}
+    recreate(url)
+    manage("migrate", "-v0", env=env)
+    started = time.perf_counter()
+    manage(
+        "seed_demo",
+        f"--households={args.households}",
+        f"--delinquent={args.households}",
+        f"--staff={args.staff}",
+        "-v0",
+        env=env,
+    )
+    print(f"seed_demo {args.households} households, {args.staff} staff: {time.perf_counter() - started:.1f} s")
+
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from arrears.models import Community
+    from assignments.models import Assignment, Campaign, Staff, StaffLeave
+    from assignments.services import split_for_day
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(name="bench", start_date=today, end_date=today + timedelta(days=30))
+    campaign.communities.set(Community.objects.all())
+    staff_ids = list(Staff.objects.order_by("pk").values_list("pk", flat=True))
+    for pk in staff_ids[::20]:
+        StaffLeave.objects.create(staff_id=pk, start_date=today + timedelta(days=2), end_date=today + timedelta(days=2))
+
+    print(f"machine: {os.cpu_count()} cores; database: {connection.cursor().connection.info.server_version}")
+    for offset, label in ((0, "day 1, all new"), (1, "day 2, unchanged"), (2, "day 3, 5% of staff on leave")):
+        day = today + timedelta(days=offset)
+        started = time.perf_counter()
+        run = split_for_day(campaign=campaign, day=day)
+        seconds = time.perf_counter() - started
+        written = Assignment.objects.filter(campaign=campaign, day=day).count()
+        s = run.stats
+        print(
+            f"{label}: {seconds:.2f} s — {written} assignments over {s['staff']} staff, "
+            f"{s['min']}–{s['max']} each, moved {s['moved']}, new {s['new']}, arrears CV {s['arrears_cv']}, "
+            f"buildings/person {s['buildings_per_person_mean']}"
+        )
+
+
+if __name__ == "__main__":
+    main()
