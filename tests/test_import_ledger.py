@@ -338,6 +338,7 @@ def test_the_template_imports_as_it_is(tmp_path):
         "房屋": 1,
         "应收": 1,
         "实收": 1,
+        "员工": 1,
     }
 
 

@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .charges import import_charges
-from .columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
+from .columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS, STAFF
 from .communities import import_communities
 from .credit import apply_credit
 from .households import import_households
 from .payments import import_payments
 from .result import ImportResult, SheetCounts
+from .staff import import_staff
 from .state import ImportState
 from .template import NOTES_SHEET
 from .workbook import WorkbookError, column_order, iter_rows, open_workbook
@@ -21,11 +22,12 @@ _STAGES = (
     (HOUSEHOLDS, import_households),
     (CHARGES, import_charges),
     (PAYMENTS, import_payments),
+    (STAFF, import_staff),
 )
 
 
 def ledger_import(*, path: Path | str, dry_run: bool = False, user=None) -> ImportResult:
-    """Import a ledger workbook (小区, 房屋, 应收, 实收). Any bad row, or ``dry_run``, rolls everything back.
+    """Import a ledger workbook (小区, 房屋, 应收, 实收, 员工). Any bad row, or ``dry_run``, rolls everything back.
 
     Rows are written as they are read, inside one transaction, so that later rows see earlier ones and the
     counts are exact; errors are collected to the end, then the transaction is rolled back. ``user`` is

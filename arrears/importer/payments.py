@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -47,6 +47,25 @@ class _Row:
         self.channel = channel
         self.receipt = receipt
         self.note = note
+
+    def values(self, verified_by_id: int | None, now: datetime) -> tuple:
+        """The row for _PAYMENT_FIELDS: verified on import, keeping its receipt number."""
+        return (
+            self.community_id,
+            self.household_id,
+            self.paid_on,
+            self.amount,
+            self.channel,
+            "",
+            self.note,
+            PaymentStatus.VERIFIED.value,
+            self.receipt,
+            verified_by_id,
+            now,
+            "",
+            True,
+            now,
+        )
 
     @property
     def content(self) -> tuple[int, date, Decimal, str]:
@@ -107,29 +126,7 @@ def _write(state: ImportState, batch: list[_Row]) -> None:
         else:
             state.result.add_error(sheet=PAYMENTS.name, row=row.number, column="收据号", reason=reason)
     verified_by_id = state.user.pk if state.user is not None else None
-    written = insert_rows(
-        Payment,
-        _PAYMENT_FIELDS,
-        (
-            (
-                r.community_id,
-                r.household_id,
-                r.paid_on,
-                r.amount,
-                r.channel,
-                "",
-                r.note,
-                PaymentStatus.VERIFIED.value,
-                r.receipt,
-                verified_by_id,
-                state.now,
-                "",
-                True,
-                state.now,
-            )
-            for r in new.values()
-        ),
-    )
+    written = insert_rows(Payment, _PAYMENT_FIELDS, (row.values(verified_by_id, state.now) for row in new.values()))
     state.statistics.wrote(Payment, written)
     counts.created += len(new)
     state.touched.update(row.household_id for row in new.values())

@@ -15,6 +15,7 @@ from .columns import (
     OCCUPANCY_LABELS,
     OWNER_KIND_LABELS,
     PAYMENTS,
+    STAFF,
 )
 
 # The example rows import as they are: one community, one household, one charge and part of its payment.
@@ -56,13 +57,14 @@ EXAMPLES = {
         "SK-2026-0001",
         "一月物业费(部分)",
     ),
+    STAFF.name: ("s001", "李保安", "保安部", "员工", 1, "1", "13900000000", "是"),
 }
 
 NOTES_SHEET = "说明"
 _LIST = "、".join
 NOTES = (
     ("工作表", "列", "说明"),
-    ("(全部)", "", "工作表可以只有其中几张,按 小区 → 房屋 → 应收 → 实收 的顺序导入;表头必须与模板完全一致。"),
+    ("(全部)", "", "工作表可以只有其中几张,按 小区 → 房屋 → 应收 → 实收 → 员工 的顺序导入;表头必须与模板完全一致。"),
     ("(全部)", "", "任何一行有错,整个文件都不写入;请按错误表(工作表、行、列、原因)改正后重新上传。"),
     ("(全部)", "", "同一文件重复导入不会产生重复数据:相同的记录跳过,内容不同的已有记录报错。"),
     ("(全部)", "日期", "Excel 日期单元格,或文本 YYYY-MM-DD(如 2026-01-31)。"),
@@ -83,6 +85,11 @@ NOTES = (
     ("实收", "收款方式", f"{_LIST(CHANNEL_LABELS)}。"),
     ("实收", "收据号", "原收据号;同一小区内不能重复(内容完全相同的一行视为同一笔,跳过)。"),
     ("实收", "", "导入的收款视为已复核,按应缴日期从早到晚核销该房屋未结清的应收;多出的部分留作预收。"),
+    ("员工", "工号", "员工的登录名;新员工的账号没有密码,由经理在管理后台设置。"),
+    ("员工", "角色", "经理、主管、员工、财务、客服、综合部中的一个或多个,用顿号分隔,如 员工、主管。"),
+    ("员工", "资历", "1 = 新员工/一线,2 = 熟练,3 = 主管。"),
+    ("员工", "权重", "分包时的份额,默认 1;0 表示不参与分包。"),
+    ("员工", "在职", "是 / 否;留空为是。"),
 )
 
 
@@ -90,7 +97,7 @@ def template_workbook() -> bytes:
     """The template as .xlsx bytes."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for spec in (COMMUNITIES, HOUSEHOLDS, CHARGES, PAYMENTS):
+    for spec in (COMMUNITIES, HOUSEHOLDS, CHARGES, PAYMENTS, STAFF):
         sheet = workbook.create_sheet(spec.name)
         sheet.append(spec.columns)
         sheet.append(EXAMPLES[spec.name])
