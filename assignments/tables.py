@@ -12,7 +12,7 @@ from arrears.templatetags.arrears_format import format_money, percent
 
 from .models import Campaign, IssueRaised, IssueStatus, Staff
 
-TABLE_TEMPLATE = "assignments/manage/table.html"
+TABLE_TEMPLATE = "table.html"
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 AMOUNT = {"th": {"class": "num"}, "td": {"class": "num amount"}}
 
