@@ -40,21 +40,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--staff", type=int, default=2_000)
+    parser.add_argument("--reuse", action="store_true", help="keep the database a previous run seeded")
     args = parser.parse_args()
     url = os.environ.get("BENCH_SPLIT_DATABASE_URL", DEFAULT_URL)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "CELERY_BROKER_URL": ""}
-    recreate(url)
-    manage("migrate", "-v0", env=env)
-    started = time.perf_counter()
-    manage(
-        "seed_demo",
-        f"--households={args.households}",
-        f"--delinquent={args.households}",
-        f"--staff={args.staff}",
-        "-v0",
-        env=env,
-    )
-    print(f"seed_demo {args.households} households, {args.staff} staff: {time.perf_counter() - started:.1f} s")
+    if not args.reuse:
+        recreate(url)
+        manage("migrate", "-v0", env=env)
+        started = time.perf_counter()
+        manage(
+            "seed_demo",
+            f"--households={args.households}",
+            f"--delinquent={args.households}",
+            f"--staff={args.staff}",
+            "-v0",
+            env=env,
+        )
+        print(f"seed_demo {args.households} households, {args.staff} staff: {time.perf_counter() - started:.1f} s")
 
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -71,7 +73,9 @@ def main() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    today = timezone.localdate()
+    # A new campaign far from any earlier run's days, so day 1 deals everything from scratch.
+    today = timezone.localdate() + timedelta(days=40 * Campaign.objects.count())
+    Campaign.objects.all().delete()
     campaign = Campaign.objects.create(name="bench", start_date=today, end_date=today + timedelta(days=30))
     campaign.communities.set(Community.objects.all())
     staff_ids = list(Staff.objects.order_by("pk").values_list("pk", flat=True))
