@@ -5,6 +5,7 @@ from django.db.models import F, Q, Sum
 from .models import Allocation, Charge, Payment, ReceiptCounter
 from .models.ledger import PaymentStatus
 from .money import format_money as m
+from .money import round_money
 
 
 def ledger_problems(limit: int = 50) -> list[str]:
@@ -15,13 +16,22 @@ def ledger_problems(limit: int = 50) -> list[str]:
         .filter(allocated__gt=F("amount"))
         .values_list("pk", "amount", "allocated")[:limit]
     )
-    problems += [f"收款 #{pk}: 核销 {m(alloc)} 超过收款金额 {m(amount)}" for pk, amount, alloc in over_paid]
+    # SQLite sums decimals as floats: judge the candidates again on the rounded sum.
+    problems += [
+        f"收款 #{pk}: 核销 {m(alloc)} 超过收款金额 {m(amount)}"
+        for pk, amount, alloc in over_paid
+        if round_money(alloc) > amount
+    ]
     over_allocated = (
         Charge.objects.annotate(paid=Sum("allocations__amount"))
         .filter(Q(paid__gt=F("amount")) | Q(paid__lt=0))
         .values_list("pk", "amount", "paid")[:limit]
     )
-    problems += [f"应收 #{pk}: 已核销 {m(paid)},应收 {m(amount)}" for pk, amount, paid in over_allocated]
+    problems += [
+        f"应收 #{pk}: 已核销 {m(paid)},应收 {m(amount)}"
+        for pk, amount, paid in over_allocated
+        if round_money(paid) > amount or round_money(paid) < 0
+    ]
     stray = Allocation.objects.exclude(
         payment__status__in=[PaymentStatus.VERIFIED, PaymentStatus.REVERSED]
     ).values_list("pk", "payment_id")[:limit]
@@ -33,7 +43,7 @@ def ledger_problems(limit: int = 50) -> list[str]:
         .exclude(net__isnull=True)
         .values_list("pk", "net")[:limit]
     )
-    problems += [f"收款 #{pk}: 已冲正但净核销 {m(net)}" for pk, net in not_reversed]
+    problems += [f"收款 #{pk}: 已冲正但净核销 {m(net)}" for pk, net in not_reversed if round_money(net) != 0]
     for counter in ReceiptCounter.objects.select_related("community"):
         prefix = f"{counter.community.code}-{counter.year}-"
         numbers = sorted(

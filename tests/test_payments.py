@@ -192,3 +192,15 @@ def test_check_ledger_passes_on_a_sound_ledger_and_finds_a_broken_one(capsys):
         call_command("check_ledger")
     err = capsys.readouterr().err
     assert "超过收款金额" in err and "已核销 350.00" in err
+
+
+def test_check_ledger_is_not_fooled_by_float_sums():
+    # Three allocations of 366.85 make exactly 1100.55; SQLite's float SUM makes it 1100.5500000000002.
+    from arrears.checks import ledger_problems
+
+    household = HouseholdFactory()
+    ChargeFactory(household=household, amount=Decimal("1100.55"))
+    for _ in range(3):
+        payment = PaymentFactory(household=household, amount=Decimal("366.85"))
+        payment_verify(payment_id=payment.pk, verified_by=None)
+    assert ledger_problems() == []
