@@ -32,8 +32,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Benchmarks on the local PostgreSQL (databases wuye_bench and wuye_bench_split are dropped and recreated).
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/split.py
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2
