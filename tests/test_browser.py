@@ -4,13 +4,16 @@ import os
 import shutil
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from assignments.models import Campaign
 from assignments.services import split_for_day
+from scripts_faq.models import FaqAnswer
 from tests.factories import (
     BuildingFactory,
     ChargeFactory,
@@ -24,7 +27,7 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True),  # the live server reads committed rows
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 
@@ -45,6 +48,9 @@ def browser():
 
 @pytest.fixture
 def day_of_work():
+    # A transactional test before this one may have flushed what the data migration loaded.
+    if not FaqAnswer.objects.exists():
+        import_module("scripts_faq.migrations.0002_seed_content").load(apps, None)
     today = timezone.localdate()
     community = CommunityFactory(code="HY")
     building = BuildingFactory(community=community, name="3")
