@@ -11,6 +11,7 @@ from arrears.tables import LIST_SEPARATOR
 from arrears.templatetags.arrears_format import format_money, percent
 
 from .models import Campaign, IssueRaised, IssueStatus, Staff
+from .permissions import is_manager
 
 TABLE_TEMPLATE = "table.html"
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -145,6 +146,14 @@ class TeamTable(tables.Table):
 
     name = tables.Column(_("员工"), attrs={"td": {"class": "title"}})
     department = tables.Column(_("部门"), accessor="department__name")
+
+    def render_name(self, record, value):
+        request = getattr(self, "request", None)
+        if request is not None and is_manager(request.user):
+            url = reverse("staff_password", args=[record.pk])
+            return format_html('{} <a class="small" href="{}">{}</a>', value, url, _("设置密码"))
+        return value
+
     status = tables.Column(_("状态"), empty_values=(), order_by=("-not_started", "contacts_today", "name"))
     assigned = tables.Column(_("今日分配"), attrs=NUM)
     contacted = tables.Column(_("已联系户"), attrs=NUM)

@@ -93,8 +93,15 @@ def create_staff(*, total: int, rng: random.Random) -> DemoStaff:
             people.append((department, username, role_names, _seniority(department, head, rng), head))
     names = [person_name(rng) for _person in people]
     users = User.objects.bulk_create(
-        User(username=username, first_name=name, password=password)
-        for (_dept, username, _roles, _sen, _head), name in zip(people, names, strict=True)
+        # The demo manager also runs the admin (master data, users' passwords).
+        User(
+            username=username,
+            first_name=name,
+            password=password,
+            is_staff=roles.MANAGER in role_names,
+            is_superuser=roles.MANAGER in role_names,
+        )
+        for (_dept, username, role_names, _sen, _head), name in zip(people, names, strict=True)
     )
     departments = {name: Department.objects.get_or_create(name=name)[0] for name, _count in SEED_DEPARTMENTS}
     staff = Staff.objects.bulk_create(

@@ -5,6 +5,7 @@ from django.urls import path
 from . import manage_campaign_detail as detail
 from . import manage_campaigns as campaigns
 from . import manage_issues as issues
+from . import manage_staff
 from . import manage_team as team
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/pins/", detail.campaign_pin_set, name="campaign_pin_set"),
     path("campaigns/<int:pk>/pins/<int:pin_id>/delete/", detail.campaign_pin_remove, name="campaign_pin_remove"),
     path("team/", team.TeamView.as_view(), name="team_today"),
+    path("staff/<int:pk>/password/", manage_staff.staff_password, name="staff_password"),
     path("issues/", issues.IssueListView.as_view(), name="issue_list"),
     path("issues/<int:pk>/", issues.issue_detail, name="issue_detail"),
     path("issues/<int:pk>/close/", issues.issue_close_view, name="issue_close"),
