@@ -265,3 +265,19 @@ def test_paying_households_owe_nothing_overdue(profile):
         )
         assert sum(p.amount for p in plan.payments) >= 23 * Decimal("123.45")
         assert all(p.paid_on <= TODAY for p in plan.payments)
+
+
+@pytest.mark.django_db
+def test_campaign_option_starts_a_drive_and_deals_today():
+    from django.core.management import call_command
+
+    from assignments.models import Assignment, SplitRun
+
+    out = StringIO()
+    call_command(
+        "seed_demo", "--households=120", "--delinquent=36", "--staff=12", "--today=2026-11-28", "--campaign", stdout=out
+    )
+    run = SplitRun.objects.get()
+    assert run.day == date(2026, 11, 28)
+    assert Assignment.objects.filter(day=run.day).count() == 36
+    assert "36 户分给 12 人,每人 3–3 户" in out.getvalue()

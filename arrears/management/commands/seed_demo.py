@@ -1,5 +1,5 @@
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--staff", type=int, default=SEED_STAFF, help="员工人数(默认 58,按各部门比例)")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子(默认 1)")
         parser.add_argument("--today", help="以哪一天为今天 YYYY-MM-DD(默认今天,Asia/Shanghai)")
+        parser.add_argument("--campaign", action="store_true", help="同时创建一个进行中的集中催费行动,并生成今天的分包")
 
-    def handle(self, *args, households, delinquent, staff, seed, today, **options):
+    def handle(self, *args, households, delinquent, staff, seed, today, campaign, **options):
         try:
             today_date = date.fromisoformat(today) if today else None
         except ValueError as exc:
@@ -57,6 +58,27 @@ class Command(BaseCommand):
             f"核销 {summary.allocations} 笔  员工 {summary.staff} 人  "
             f"用时 {time.monotonic() - started:.1f} 秒"
         )
+        if campaign:
+            self.stdout.write(_start_campaign(summary.today))
+
+
+def _start_campaign(today: date) -> str:
+    """A running campaign over every community, and today's split, so collectors have a list at once."""
+    from arrears.models import Community
+    from assignments.services import split_for_day
+    from assignments.services.campaigns import campaign_create
+
+    drive = campaign_create(
+        name="年底集中催费行动",
+        communities=list(Community.objects.all()),
+        start_date=today - timedelta(days=7),
+        end_date=today + timedelta(days=60),
+    )
+    stats = split_for_day(campaign=drive, day=today).stats
+    return (
+        f"集中催费行动「{drive.name}」{drive.start_date}–{drive.end_date}:今天 {stats['households']} 户分给 "
+        f"{stats['staff']} 人,每人 {stats['min']}–{stats['max']} 户"
+    )
 
 
 def _logins(summary) -> str:
