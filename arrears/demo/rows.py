@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from arrears.bulk import copy_rows
+
 
 class RowSink:
     """Rows of one model's table, as tuples in ``fields`` order; ``fields`` starts with ``id``."""
@@ -24,6 +26,7 @@ class RowSink:
         if missing:
             raise ValueError(f"{meta.label}: no value for the required fields {missing}")
         self.model = model
+        self.fields = tuple(fields)
         self.table = meta.db_table
         self.columns = [meta.get_field(name).column for name in fields]
         adapt = connection.ops.adapt_datetimefield_value
@@ -38,15 +41,12 @@ class RowSink:
         return ids
 
     def write(self, rows: Iterable[tuple]) -> None:
+        if connection.vendor == "postgresql":
+            self.written += copy_rows(self.model, self.fields, rows)
+            return
         quote = connection.ops.quote_name
         columns = ", ".join(quote(column) for column in self.columns)
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {quote(self.table)} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        self.written += 1
-                return
             rows = [self._adapted(row) for row in rows]
             placeholders = ", ".join(["%s"] * len(self.columns))
             cursor.executemany(f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({placeholders})", rows)

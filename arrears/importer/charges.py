@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from arrears.bulk import insert_rows
 from arrears.models import Charge
 
-from .bulk import insert_rows
 from .columns import CHARGES
 from .row import RowCells
 from .state import ImportState, chunks

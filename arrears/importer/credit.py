@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from arrears.allocation import allocate
+from arrears.bulk import insert_rows
 from arrears.models import Allocation, Charge, Household, Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO
 
-from .bulk import Statistics, insert_rows
+from .bulk import Statistics
 from .result import ImportResult
 from .state import chunks
 

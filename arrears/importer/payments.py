@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from arrears.bulk import insert_rows
 from arrears.models import Payment
 from arrears.models.ledger import PaymentStatus
 
-from .bulk import insert_rows
 from .columns import CHANNEL_LABELS, PAYMENTS
 from .row import RowCells
 from .state import ImportState, chunks

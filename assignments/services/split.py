@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from arrears.importer.bulk import insert_rows
+from arrears.bulk import insert_rows
 from arrears.models import Household
 from arrears.models.households import Segment
 from arrears.models.ledger import Payment, PaymentStatus
