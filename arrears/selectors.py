@@ -9,7 +9,7 @@ from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from .late_fee import LateFeePolicy, late_fee, outstanding
-from .models import Allocation, Charge, Community, Household, LateFeeOverride
+from .models import Allocation, Charge, Community, Household, LateFeeOverride, LateFeeWaiver
 from .models.households import household_label
 from .money import ZERO, round_money
 from .rates import CollectionRates, CollectionTotals, period_bounds, rates_from_totals
@@ -57,6 +57,7 @@ class HouseholdArrears:
     principal: Decimal
     late_fee: Decimal
     oldest_due: date | None
+    late_fee_waived: Decimal = ZERO  # already taken off ``late_fee``
 
     @property
     def total(self) -> Decimal:
@@ -69,6 +70,23 @@ def policies_for(community: Community, household_ids) -> dict[int, LateFeePolicy
     if household_ids is not None:
         overrides = overrides.filter(household_id__in=household_ids)
     return {o.household_id: o.policy for o in overrides}
+
+
+def waived_by_household(household_ids, as_of: date) -> dict[int, Decimal]:
+    """{household id: 违约金 waived on or before ``as_of``} over the waivers not cancelled."""
+    return dict(
+        LateFeeWaiver.objects.filter(household_id__in=household_ids, waived_on__lte=as_of, cancelled_at__isnull=True)
+        .order_by()
+        .values("household_id")
+        .annotate(total=Sum("amount"))
+        .values_list("household_id", "total")
+    )
+
+
+def net_late_fee(gross: Decimal, waived: Decimal) -> tuple[Decimal, Decimal]:
+    """(late fee after the waiver, the part of the waiver actually used): a waiver never makes it negative."""
+    used = min(gross, waived)
+    return gross - used, used
 
 
 def charge_arrears(household: Household, as_of: date) -> list[ChargeArrears]:
@@ -146,7 +164,7 @@ def community_arrears(
     """Every household of a community with overdue principal on ``as_of``, in building/unit/room order.
 
     The late fee of a household is the sum over all its charges due before ``as_of`` (a charge paid late
-    keeps the late fee it accrued while unpaid).
+    keeps the late fee it accrued while unpaid), less the waivers (减免) dated on or before ``as_of``.
     """
     owing = overdue_by_household(community, as_of) if owing is None else owing
     if not owing:
@@ -178,6 +196,7 @@ def community_arrears(
             .values_list("charge_id", "applied_on", "amount")
         ):
             allocations[charge_id].append((applied_on, amount))
+        waived = waived_by_household(chunk, as_of)
         for household_id in chunk:
             policy = overrides.get(household_id, default_policy)
             fee = ZERO
@@ -189,6 +208,7 @@ def community_arrears(
                     amount=amount, allocations=entries, as_of=as_of
                 ) > ZERO:
                     oldest = due_date
+            fee, used = net_late_fee(fee, waived.get(household_id, ZERO))
             result.append(
                 HouseholdArrears(
                     household_id=household_id,
@@ -196,6 +216,7 @@ def community_arrears(
                     principal=round_money(owing[household_id]),
                     late_fee=fee,
                     oldest_due=oldest,
+                    late_fee_waived=used,
                 )
             )
     result.sort(key=lambda h: _natural_key(h.label))

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "assignments",
     "notices",
     "scripts_faq",
+    "dashboard",
+    "finance",
 ]
 
 MIDDLEWARE = [

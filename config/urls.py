@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("arrears.urls")),
     path("", include("assignments.urls")),
     path("scripts/", include("scripts_faq.urls")),
+    path("notices/", include("notices.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("finance/", include("finance.urls")),
 ]

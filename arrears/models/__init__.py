@@ -1,6 +1,7 @@
 from .community import Building, Community, LateFeeOverride
 from .households import Household, Owner, OwnerSegment
 from .ledger import Allocation, Charge, FeeItem, Payment, PaymentReversal, ReceiptCounter
+from .waivers import LateFeeWaiver
 
 __all__ = [
     "Allocation",
@@ -10,6 +11,7 @@ __all__ = [
     "FeeItem",
     "Household",
     "LateFeeOverride",
+    "LateFeeWaiver",
     "Owner",
     "OwnerSegment",
     "Payment",

@@ -37,6 +37,13 @@ class Community(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("单笔应收的违约金不超过其金额乘以此比例;留空表示不设上限"),
     )
+    contact_phone = models.CharField(_("服务中心电话"), max_length=50, blank=True)
+    payment_channels = models.TextField(
+        _("缴费方式"), blank=True, help_text=_("印在通知书上,例如服务中心地址、银行账号、微信/支付宝缴费方式")
+    )
+    payment_qr_text = models.CharField(
+        _("二维码内容"), max_length=500, blank=True, help_text=_("通知书上二维码的内容:缴费链接或联系方式")
+    )
 
     class Meta:
         ordering = ["code"]
