@@ -32,10 +32,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Benchmarks on the local PostgreSQL (databases wuye_bench and wuye_bench_split are dropped and recreated).
+# Benchmarks on the local PostgreSQL (databases wuye_bench, wuye_bench_split and wuye_bench_dash are dropped and recreated).
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/split.py
+	$(PY) bench/notices.py
+	$(PY) bench/dashboard.py
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2

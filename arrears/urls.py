@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, households, imports
+from .views import home, households, imports, policy, waivers
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,4 +9,13 @@ urlpatterns = [
     path("import/", imports.import_upload, name="import_upload"),
     path("import/template.xlsx", imports.import_template, name="import_template"),
     path("import/<uuid:token>/", imports.import_preview, name="import_preview"),
+    path("households/<int:pk>/waivers/new/", waivers.waiver_create, name="waiver_create"),
+    path("late-fees/", policy.policy_home, name="late_fee_policy"),
+    path("late-fees/communities/<int:pk>/", policy.community_edit, name="late_fee_community_edit"),
+    path("late-fees/overrides/", policy.OverrideListView.as_view(), name="late_fee_override_list"),
+    path("late-fees/overrides/new/", policy.override_create, name="late_fee_override_create"),
+    path("late-fees/overrides/<int:pk>/", policy.override_edit, name="late_fee_override_edit"),
+    path("late-fees/overrides/<int:pk>/delete/", policy.override_delete, name="late_fee_override_delete"),
+    path("late-fees/waivers/", waivers.WaiverListView.as_view(), name="waiver_list"),
+    path("late-fees/waivers/<int:pk>/cancel/", waivers.waiver_cancel_view, name="waiver_cancel"),
 ]

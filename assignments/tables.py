@@ -154,6 +154,9 @@ class TeamTable(tables.Table):
             return format_html('{} <a class="small" href="{}">{}</a>', value, url, _("设置密码"))
         return value
 
+    def value_name(self, value):
+        return value  # the export leaves out the 设置密码 link
+
     status = tables.Column(_("状态"), empty_values=(), order_by=("-not_started", "contacts_today", "name"))
     assigned = tables.Column(_("今日分配"), attrs=NUM)
     contacted = tables.Column(_("已联系户"), attrs=NUM)

@@ -11,29 +11,13 @@ call to commit: loading arrears, contacts and yesterday's split, dealing, orderi
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, manage, recreate
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wuye_bench_split"
-
-
-def recreate(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop a database whose name lacks 'bench': {name}")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    subprocess.run(["psql", admin, "-qc", f'drop database if exists "{name}"'], check=True)
-    subprocess.run(["psql", admin, "-qc", f'create database "{name}"'], check=True)
-
-
-def manage(*args: str, env: dict) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)
 
 
 def main() -> None:

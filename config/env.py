@@ -1,6 +1,7 @@
 """Every setting that comes from the environment is read here, and a bad value stops start-up."""
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,3 +76,16 @@ if LANGUAGE_CODE not in {"zh-hans", "en"}:
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be zh-hans or en, not {LANGUAGE_CODE!r}")
 
 SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+
+# Generated letters and uploads; a worker must share it with the web server (the tests point both at a tmp dir).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "var" / "media")
+
+# Annualised 违约金 rate above which the late-fee pages warn that courts often cut it (DOMAIN.md "Late fee").
+# Up to 3.65: the highest daily rate a policy may hold (0.01) times 365.
+_warn_raw = os.environ.get("LATE_FEE_WARN_ANNUAL_RATE", "0.24").strip()
+try:
+    LATE_FEE_WARN_ANNUAL_RATE = Decimal(_warn_raw)
+except InvalidOperation as exc:
+    raise ImproperlyConfigured(f"LATE_FEE_WARN_ANNUAL_RATE must be a decimal such as 0.24, not {_warn_raw!r}") from exc
+if not (LATE_FEE_WARN_ANNUAL_RATE.is_finite() and Decimal("0") < LATE_FEE_WARN_ANNUAL_RATE <= Decimal("3.65")):
+    raise ImproperlyConfigured(f"LATE_FEE_WARN_ANNUAL_RATE must be above 0 and at most 3.65, not {_warn_raw!r}")

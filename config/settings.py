@@ -96,10 +96,13 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = env.MEDIA_ROOT
 
 SESSION_COOKIE_SECURE = env.SECURE_COOKIES
 CSRF_COOKIE_SECURE = env.SECURE_COOKIES
+
+# The late-fee pages warn when a policy's annualised 违约金 rate is above this (a ratio: 0.24 = 24%).
+LATE_FEE_WARN_ANNUAL_RATE = env.LATE_FEE_WARN_ANNUAL_RATE
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
@@ -115,6 +118,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {
     # The daily split at 06:00 local time (CELERY_TIMEZONE), before the collectors open their lists.
     "split-today": {"task": "assignments.split_today", "schedule": crontab(hour=6, minute=0)},
+    # The dashboard's snapshots (收费看板), every hour at :05.
+    "dashboard-refresh": {"task": "dashboard.refresh_snapshots", "schedule": crontab(minute=5)},
 }
 
 LOGGING = {

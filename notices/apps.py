@@ -7,3 +7,6 @@ class NoticesConfig(AppConfig):
 
     name = "notices"
     verbose_name = _("催费通知")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the rendering checks)

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.browser_support import browser  # noqa: F401  (the browser tests' Chromium, one per module)
 from tests.factories import UserFactory
 
 

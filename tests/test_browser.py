@@ -1,11 +1,8 @@
 """A collector's day in headless Chromium at phone size, and the manager seeing it (Playwright, Debian's chromium)."""
 
-import os
-import shutil
 from datetime import timedelta
 from decimal import Decimal
 from importlib import import_module
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -14,6 +11,7 @@ from django.utils import timezone
 from assignments.models import Campaign
 from assignments.services import split_for_day
 from scripts_faq.models import FaqAnswer
+from tests.browser_support import SHOTS, browser_marks, login
 from tests.factories import (
     BuildingFactory,
     ChargeFactory,
@@ -23,27 +21,7 @@ from tests.factories import (
     UserFactory,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),  # the live server reads committed rows
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
+pytestmark = browser_marks
 
 
 @pytest.fixture
@@ -69,12 +47,11 @@ def day_of_work():
     return {"collector": collector, "manager": manager}
 
 
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pass-word-123")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("networkidle")
+def htmx_settled(page):
+    """Wait until htmx has swapped and settled: handlers on new content exist only after that."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
 
 
 def test_collector_records_a_refusal_and_a_promise_and_the_manager_sees_it(browser, live_server, day_of_work):
@@ -98,6 +75,7 @@ def test_collector_records_a_refusal_and_a_promise_and_the_manager_sees_it(brows
     form.wait_for()
     form.locator("label.tile", has_text="拒缴").click()
     form.locator("select[name=objection]").wait_for()
+    htmx_settled(page)
     form.locator("select[name=objection]").select_option("construction_defect")
     guidance = first.locator("aside.guidance")
     guidance.wait_for()
@@ -114,6 +92,7 @@ def test_collector_records_a_refusal_and_a_promise_and_the_manager_sees_it(brows
     form.wait_for()
     form.locator("label.tile", has_text="承诺缴费").click()
     form.locator("input[name=promised_date]").wait_for()
+    htmx_settled(page)
     tomorrow = timezone.localdate() + timedelta(days=1)
     form.locator("input[name=promised_date]").fill(tomorrow.isoformat())
     form.get_by_role("button", name="保存").click()

@@ -331,8 +331,8 @@ def build_list(size: int):
 
 
 # session, user, the user's groups, the user's Staff row; the assignments with their households (one join);
-# charges; allocations; contacts; payments; issues.
-TASKS_QUERIES = 10
+# charges; allocations; contacts; payments; issues; the collector's recently rejected payments.
+TASKS_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [3, 30])

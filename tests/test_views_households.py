@@ -26,8 +26,8 @@ LIST_URL = reverse("household_list")
 # the buildings for the building filter.
 LIST_QUERIES = 7
 # session, user, groups, the household, its owner's tags, charges due and their allocations (charge_arrears),
-# charges not yet due, payments, their allocations.
-DETAIL_QUERIES = 10
+# charges not yet due, payments, their allocations, the household's waivers.
+DETAIL_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)

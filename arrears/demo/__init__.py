@@ -37,6 +37,14 @@ COMMUNITY = {
     "late_fee_grace_days": 15,
     "late_fee_cap_ratio": Decimal("0.3000"),
     "annual_target": Decimal("0.8000"),
+    # What the letters print under 缴费方式 and in their QR code.
+    "contact_phone": "0512-6666 8888",
+    "payment_channels": (
+        "物业服务中心前台:翠湖园 1 号楼底商,每日 8:30–17:30\n"
+        "银行转账:苏州翠湖物业服务有限公司 中国工商银行 1102 0000 0000 0000 000\n"
+        "微信 / 支付宝:扫描右侧二维码,备注房号"
+    ),
+    "payment_qr_text": "翠湖园物业服务中心 缴费咨询 0512-6666 8888",
 }
 
 

@@ -172,7 +172,7 @@ def write_households(
             for m, month in enumerate(months)
         )
         payment_rows, allocation_rows = _payments(
-            estate, staff, plans, household_ids, charge_ids, starts, issued, sinks, now, zone
+            estate, staff, plans, household_ids, charge_ids, starts, issued, sinks, zone
         )
         sinks.payments.write(payment_rows)
         sinks.allocations.write(allocation_rows)
@@ -264,7 +264,7 @@ def _owners(estate: Estate, plans: list[tuple[int, HouseholdPlan]], ids: range):
     return owners, segments
 
 
-def _payments(estate, staff, plans, household_ids, charge_ids, starts, issued, sinks, now, zone):
+def _payments(estate, staff, plans, household_ids, charge_ids, starts, issued, sinks, zone):
     """Payment rows with their receipt numbers, and the rows of their allocations."""
     payments = []
     allocations = []
@@ -279,6 +279,7 @@ def _payments(estate, staff, plans, household_ids, charge_ids, starts, issued, s
             number = starts[day] + issued[day]
             issued[day] += 1
             collector = rng.choice(staff.collector_ids) if planned.channel in FIELD_CHANNELS else None
+            verified_at = datetime.combine(day, VERIFIED_AT, tzinfo=zone)
             payments.append(
                 (
                     payment_id,
@@ -293,10 +294,10 @@ def _payments(estate, staff, plans, household_ids, charge_ids, starts, issued, s
                     PaymentStatus.VERIFIED,
                     f"{code}-{day.year}-{number:06d}",
                     staff.verifier_id,
-                    datetime.combine(day, VERIFIED_AT, tzinfo=zone),
+                    verified_at,
                     "",
                     False,
-                    now,
+                    verified_at,  # recorded the day it was paid, not when the demo was seeded
                 )
             )
             allocation_ids = sinks.allocations.take_ids(len(planned.parts))

@@ -5,6 +5,7 @@ from django import template
 from arrears.permissions import can_read_households
 from assignments.permissions import can_open_campaigns
 from assignments.roles import FINANCE, MANAGER, SERVICE, STAFF, SUPERVISOR, has_role, roles_of
+from notices.selectors import can_read_notices
 
 register = template.Library()
 
@@ -25,6 +26,12 @@ def navigation_for(user) -> dict[str, bool]:
         # still opens these pages from a link.
         "team": has_role(user, MANAGER, SUPERVISOR),
         "issues": has_role(user, MANAGER, SUPERVISOR, SERVICE),
+        "finance": has_role(user, FINANCE, MANAGER),
+        "payment_desk": has_role(user, FINANCE, SERVICE),
+        "dashboard": has_role(user, MANAGER, SUPERVISOR),
+        "late_fees": has_role(user, MANAGER),
+        "publicity": has_role(user, MANAGER, SERVICE),
+        "notices": can_read_notices(user),
         "scripts": True,
         "no_role": not roles_of(user),
     }

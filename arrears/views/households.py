@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from arrears.exports import TableExportMixin
 from arrears.filters import HouseholdFilter
 from arrears.masking import mask_name, mask_phone
 from arrears.models import Allocation, Charge, Household
@@ -21,7 +22,10 @@ from arrears.models.households import OwnerKind
 from arrears.money import ZERO
 from arrears.permissions import can_read_households, can_see_full_contact, households_visible_to
 from arrears.selectors import charge_arrears, with_overdue
+from arrears.selectors_waivers import late_fee_after_listed_waivers, waivers_of
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
+
+from .policy import can_manage_late_fees
 
 PAGE_SIZE = 50
 FILTER_FIELDS = ("building", "occupancy", "segment", "min_overdue")
@@ -35,10 +39,11 @@ class HouseholdReaderRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
         return can_read_households(self.request.user)
 
 
-class HouseholdListView(HouseholdReaderRequiredMixin, SingleTableMixin, FilterView):
+class HouseholdListView(HouseholdReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     """Households with their overdue principal as of today, filtered and sorted; htmx gets the table only."""
 
     table_class = HouseholdTable
+    export_name = _("房屋欠费")
     filterset_class = HouseholdFilter
     table_pagination = {"per_page": PAGE_SIZE}
     template_name = "arrears/household_list.html"
@@ -145,7 +150,10 @@ def _collector_name(user) -> str:
 
 @login_required
 def household_detail(request, pk: int):
-    """One household as of a date: owner (masked unless allowed), late-fee policy, charges and payments."""
+    """One household as of a date: owner (masked unless allowed), late-fee policy, charges and payments.
+
+    The 违约金 is shown accrued (the sum over the charges), waived (waivers dated on or before the date, not
+    cancelled) and owed (the difference, never below zero), as ``community_arrears`` computes it."""
     household = get_object_or_404(
         households_visible_to(request.user)
         .select_related("community", "building", "owner", "late_fee_override")
@@ -155,7 +163,8 @@ def household_detail(request, pk: int):
     as_of, as_of_error = _as_of(request)
     charges = _ledger_charges(household, as_of)
     principal = sum((row.outstanding for row in charges if row.is_due), ZERO)
-    late_fee = sum((row.late_fee for row in charges), ZERO)
+    waivers = list(waivers_of(household))
+    late_fee = late_fee_after_listed_waivers(sum((row.late_fee for row in charges), ZERO), waivers, as_of)
     payments = list(
         household.payments.select_related("collected_by__staff").prefetch_related(
             Prefetch(
@@ -199,8 +208,12 @@ def household_detail(request, pk: int):
             "charges": charges,
             "not_due_total": sum((row.outstanding for row in charges if not row.is_due), ZERO),
             "principal": principal,
-            "late_fee": late_fee,
-            "total": principal + late_fee,
+            "late_fee": late_fee.net,
+            "late_fee_gross": late_fee.gross,
+            "late_fee_waived": late_fee.waived,
+            "total": principal + late_fee.net,
             "payments": payments,
+            "waivers": waivers,
+            "can_waive": can_manage_late_fees(request.user),
         },
     )

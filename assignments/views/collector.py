@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
-from arrears.models import Household
+from arrears.models import Household, Payment
 from arrears.money import round_money
 from arrears.permissions import can_see_full_contact, households_visible_to
 from assignments.forms import ContactForm, parse_day
@@ -29,6 +29,7 @@ from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.roles import MANAGER, SERVICE, STAFF, SUPERVISOR, has_role
 from assignments.selectors import HOUSEHOLD_RELATED, household_cards, household_history, tasks_for
 from assignments.services import contact_record
+from finance.selectors import recently_rejected
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,10 @@ def tasks_today(request: HttpRequest) -> HttpResponse:
     tasks = None
     if staff is not None:
         tasks = tasks_for(staff, today, viewer=request.user, visible=households_visible_to(request.user))
-    return render(request, "assignments/collector/tasks.html", {"staff": staff, "today": today, "tasks": tasks})
+    # Payments this collector took that finance rejected lately, with the reason (one query).
+    rejected = list(recently_rejected(Payment.objects.filter(collected_by=request.user), today))
+    context = {"staff": staff, "today": today, "tasks": tasks, "rejected_payments": rejected}
+    return render(request, "assignments/collector/tasks.html", context)
 
 
 def _form_initial(data) -> dict:
@@ -246,6 +250,7 @@ def household_history_view(request: HttpRequest, household_id: int) -> HttpRespo
             "card": _card(request, household, assignment),
             "assignment": assignment,
             "entries": household_history(household, today),
+            "rejected_payments": list(recently_rejected(household.payments.all(), today)),
             "holds_it": assignment is not None and assignment.staff.user_id == request.user.pk,
         },
     )

@@ -6,9 +6,11 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from arrears.exports import TableExportMixin
 from assignments.filters import CampaignFilter
 from assignments.forms_manage import CampaignForm
 from assignments.models import SplitRun
@@ -22,11 +24,12 @@ PAGE_SIZE = 25
 FORM_RENAMES = {"target": "target_percent"}
 
 
-class CampaignListView(AllowedMixin, SingleTableMixin, FilterView):
+class CampaignListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
     """Campaigns with their state and whether today's split exists; htmx gets the table only."""
 
     allowed = staticmethod(can_open_campaigns)
     table_class = CampaignTable
+    export_name = gettext_lazy("集中催费行动")
     filterset_class = CampaignFilter
     table_pagination = {"per_page": PAGE_SIZE}
     template_name = "assignments/manage/campaign_list.html"

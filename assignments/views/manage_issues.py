@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from arrears.exports import TableExportMixin
 from assignments.filters import IssueFilter
 from assignments.forms_manage import IssueCloseForm
 from assignments.models import Assignment, IssueRaised, IssueStatus
@@ -22,11 +24,12 @@ PAGE_SIZE = 30
 FILTER_FIELDS = ("status", "department", "overdue")
 
 
-class IssueListView(AllowedMixin, SingleTableMixin, FilterView):
+class IssueListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
     """Issues the user may see, open ones first by deadline, overdue ones highlighted; htmx gets the table only."""
 
     allowed = staticmethod(can_open_issues)
     table_class = IssueTable
+    export_name = gettext_lazy("问题工单")
     filterset_class = IssueFilter
     table_pagination = {"per_page": PAGE_SIZE}
     template_name = "assignments/manage/issue_list.html"

@@ -25,9 +25,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
+from arrears.exports import TableExportMixin
 from arrears.models import Household, Payment
 from arrears.models.households import household_label
 from arrears.models.ledger import PaymentStatus
@@ -184,11 +186,12 @@ def is_flagged_broken(p: PromiseRow) -> bool:
     return p.state == "broken" and p.arrears > 0
 
 
-class TeamView(AllowedMixin, SingleTableMixin, FilterView):
+class TeamView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
     """Per person today: assigned, contacted, promises, payments, who has not started; then broken promises."""
 
     allowed = staticmethod(can_open_team)
     table_class = TeamTable
+    export_name = gettext_lazy("团队今日进度")
     filterset_class = TeamFilter
     table_pagination = {"per_page": PAGE_SIZE}
     template_name = "assignments/manage/team.html"

@@ -1,0 +1,220 @@
+"""The staff and department league over a date range, and what owners object to, week by week.
+
+Per staff member, for the households of one community:
+
+- **assigned**: households dealt to them on any day of the range;
+- **contacted_7d**: households they recorded a contact with in the 7 days ending on the range's last day;
+- **promises** made in the range, and of those **kept** as of the range's last day (DOMAIN.md: verified payments
+  from the day it was made to the promised date plus a day's grace reach the promised amount, or clear the balance
+  when no amount was given);
+- **cleared**: households dealt to them in the range with nothing overdue on the range's last day;
+- **collected**: verified payments whose 收款日期 is a day the household was dealt to them.
+
+A department's row counts each household once, however many of its people held it.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from arrears.models import Allocation, Charge, Community, Payment
+from arrears.models.ledger import PaymentStatus
+from arrears.money import ZERO, format_money
+from assignments.models import Assignment, Contact, Outcome, Staff
+from assignments.priority import Promise
+from assignments.selectors import promise_status
+
+FIELDS = ("assigned", "contacted_7d", "promises", "kept", "cleared")
+
+
+def day_start(day: date) -> datetime:
+    """The first instant of a local day."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _promises_kept(community: Community, promises: list[tuple], start: date, end: date) -> list[bool]:
+    """Whether each promise (staff, household, made_on, promised_date, amount) was kept as of ``end``."""
+    if not promises:
+        return []
+    households = {household for _staff, household, *_rest in promises}
+    verified: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for household_id, paid_on, amount in Payment.objects.filter(
+        community=community, household_id__in=households, status=PaymentStatus.VERIFIED, paid_on__gte=start
+    ).values_list("household_id", "paid_on", "amount"):
+        if paid_on <= end:
+            verified[household_id].append((paid_on, amount))
+    # Without an amount a promise is kept when the balance was cleared: the ledger of those households only.
+    open_ended = {household for _staff, household, _made, _date, amount in promises if amount is None}
+    charges: dict[int, list[tuple[int, Decimal, date]]] = defaultdict(list)
+    entries: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    if open_ended:
+        for charge_id, household_id, amount, due_date in Charge.objects.filter(
+            household_id__in=open_ended, due_date__lte=end + timedelta(days=1)
+        ).values_list("id", "household_id", "amount", "due_date"):
+            charges[household_id].append((charge_id, amount, due_date))
+        for charge_id, applied_on, amount in Allocation.objects.filter(
+            charge__household_id__in=open_ended, applied_on__lte=end
+        ).values_list("charge_id", "applied_on", "amount"):
+            entries[charge_id].append((applied_on, amount))
+    kept = []
+    for _staff, household, made_on, promised_date, amount in promises:
+        state = promise_status(
+            Promise(made_on, promised_date, amount), verified[household], charges[household], entries, end
+        )
+        kept.append(state == "kept")
+    return kept
+
+
+def _owing_among(households, end: date) -> dict[int, Decimal]:
+    """{household id: overdue principal on ``end``} for the households of a subquery that owe anything."""
+    due = (
+        Charge.objects.filter(household_id__in=households, due_date__lt=end)
+        .order_by()
+        .values("household_id")
+        .annotate(total=Sum("amount"))
+        .values_list("household_id", "total")
+    )
+    paid = dict(
+        Allocation.objects.filter(charge__household_id__in=households, charge__due_date__lt=end, applied_on__lte=end)
+        .order_by()
+        .values("charge__household_id")
+        .annotate(total=Sum("amount"))
+        .values_list("charge__household_id", "total")
+    )
+    return {pk: total - paid.get(pk, ZERO) for pk, total in due if total - paid.get(pk, ZERO) > ZERO}
+
+
+def league_figures(community: Community, start: date, end: date, owing: dict[int, Decimal] | None = None) -> dict:
+    """The league of one community over [start, end] as a JSON-ready dict (rows keyed by id as strings).
+
+    ``owing`` is ``overdue_by_household(community, end)`` when the caller has it already.
+    """
+    assigned = Assignment.objects.filter(household__community=community, day__gte=start, day__lte=end).order_by()
+    pairs = set(assigned.values_list("staff_id", "household_id").distinct())
+    if owing is None:
+        owing = _owing_among(assigned.values("household_id"), end) if pairs else {}
+    contacted = set(
+        Contact.objects.filter(
+            household__community=community,
+            created_at__gte=day_start(end - timedelta(days=6)),
+            created_at__lt=day_start(end + timedelta(days=1)),
+        )
+        .order_by()
+        .values_list("staff_id", "household_id")
+        .distinct()
+    )
+    promises = [
+        (staff_id, household_id, timezone.localdate(created_at), promised_date, amount)
+        for staff_id, household_id, created_at, promised_date, amount in Contact.objects.filter(
+            household__community=community,
+            outcome=Outcome.PROMISED,
+            promised_date__isnull=False,
+            created_at__gte=day_start(start),
+            created_at__lt=day_start(end + timedelta(days=1)),
+        ).values_list("staff_id", "household_id", "created_at", "promised_date", "promised_amount")
+    ]
+    kept = _promises_kept(community, promises, start, end)
+    collected = dict(
+        Payment.objects.filter(
+            community=community,
+            status=PaymentStatus.VERIFIED,
+            paid_on__gte=start,
+            paid_on__lte=end,
+            household__assignments__day=F("paid_on"),
+        )
+        .order_by()
+        .values("household__assignments__staff_id")
+        .annotate(total=Sum("amount"))
+        .values_list("household__assignments__staff_id", "total")
+    )
+    staff_ids = {s for s, _h in pairs} | {s for s, _h in contacted} | {p[0] for p in promises} | set(collected)
+    people = {
+        pk: (name, department_id, department)
+        for pk, name, department_id, department in Staff.objects.filter(pk__in=staff_ids).values_list(
+            "pk", "name", "department_id", "department__name"
+        )
+    }
+    staff_rows: dict[int, dict] = {}
+    department_sets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    department_sums: dict[int, dict] = defaultdict(lambda: {"promises": 0, "kept": 0, "collected": ZERO})
+
+    def row(staff_id: int) -> dict:
+        if staff_id not in staff_rows:
+            name, department_id, department = people[staff_id]
+            staff_rows[staff_id] = {
+                "name": name,
+                "department_id": department_id,
+                "department": department,
+                **dict.fromkeys(FIELDS, 0),
+                "collected": ZERO,
+            }
+        return staff_rows[staff_id]
+
+    for staff_id, household_id in pairs:
+        row(staff_id)["assigned"] += 1
+        department_id = people[staff_id][1]
+        department_sets[department_id]["assigned"].add(household_id)
+        if household_id not in owing:
+            row(staff_id)["cleared"] += 1
+            department_sets[department_id]["cleared"].add(household_id)
+    for staff_id, household_id in contacted:
+        row(staff_id)["contacted_7d"] += 1
+        department_sets[people[staff_id][1]]["contacted_7d"].add(household_id)
+    for (staff_id, *_rest), was_kept in zip(promises, kept, strict=True):
+        row(staff_id)["promises"] += 1
+        department_sums[people[staff_id][1]]["promises"] += 1
+        if was_kept:
+            row(staff_id)["kept"] += 1
+            department_sums[people[staff_id][1]]["kept"] += 1
+    for staff_id, total in collected.items():
+        row(staff_id)["collected"] += total
+        department_sums[people[staff_id][1]]["collected"] += total
+
+    departments = {}
+    for department_id in set(department_sets) | set(department_sums):
+        name = next(d for _n, dep_id, d in people.values() if dep_id == department_id)
+        sets = department_sets[department_id]
+        sums = department_sums[department_id]
+        departments[str(department_id)] = {
+            "name": name,
+            "assigned": len(sets["assigned"]),
+            "contacted_7d": len(sets["contacted_7d"]),
+            "promises": sums["promises"],
+            "kept": sums["kept"],
+            "cleared": len(sets["cleared"]),
+            "collected": format_money(sums["collected"]),
+        }
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "staff": {str(pk): {**r, "collected": format_money(r["collected"])} for pk, r in staff_rows.items()},
+        "departments": departments,
+    }
+
+
+def objections_weekly(community: Community, start: date, end: date) -> list[list]:
+    """[[monday (ISO), objection category, contacts]] of the refusals and disputes recorded in [start, end]."""
+    rows = (
+        Contact.objects.filter(
+            household__community=community,
+            created_at__gte=day_start(start),
+            created_at__lt=day_start(end + timedelta(days=1)),
+        )
+        .exclude(objection="")
+        .annotate(week=TruncWeek("created_at"))
+        .order_by()
+        .values("week", "objection")
+        .annotate(n=Count("id"))
+        .values_list("week", "objection", "n")
+    )
+    return sorted([_week_date(week).isoformat(), objection, n] for week, objection, n in rows)
+
+
+def _week_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value

@@ -1,0 +1,161 @@
+"""A community's ledger figures as of a day, computed with grouped SQL sums, as JSON-ready dicts.
+
+``ledger_figures`` is what a snapshot stores and what the page computes on the spot when there is no snapshot:
+the rate totals (the same selectors as ``arrears_report``), the daily increments of 当期实收 and of 当期应收,
+the overdue principal by aging bucket and by building, and the report's totals (principal, 违约金, households).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, DateField, F, Sum, When
+
+from arrears.models import Allocation, Charge, Community, Household
+from arrears.money import ZERO, format_money
+from arrears.selectors import collection_rates, community_arrears, overdue_by_household
+
+from .figures import AGING_BUCKETS, aging_bucket
+
+
+def _money(value) -> str:
+    return format_money(Decimal(value or 0))
+
+
+def daily_collected(community: Community, as_of: date) -> dict[date, Decimal]:
+    """{day: 当期实收 entering the series that day} for the year of ``as_of`` (see dashboard.figures)."""
+    year_start = date(as_of.year, 1, 1)
+    period_end = min(as_of, date(as_of.year, 12, 31))
+    rows = (
+        Allocation.objects.filter(
+            charge__household__community=community,
+            charge__due_date__gte=year_start,
+            charge__due_date__lte=period_end,
+            applied_on__lte=as_of,
+        )
+        .annotate(
+            counted_on=Case(
+                When(applied_on__gte=F("charge__due_date"), then=F("applied_on")),
+                default=F("charge__due_date"),
+                output_field=DateField(),
+            )
+        )
+        .order_by()
+        .values("counted_on")
+        .annotate(total=Sum("amount"))
+        .values_list("counted_on", "total")
+    )
+    return {_as_date(day): total for day, total in rows if total}
+
+
+def daily_due(community: Community, year: int) -> dict[date, Decimal]:
+    """{due date: Σ charges falling due that day} over year ``year`` (every charge posted so far)."""
+    rows = (
+        Charge.objects.filter(
+            household__community=community, due_date__gte=date(year, 1, 1), due_date__lte=date(year, 12, 31)
+        )
+        .order_by()
+        .values("due_date")
+        .annotate(total=Sum("amount"))
+        .values_list("due_date", "total")
+    )
+    return {_as_date(day): total for day, total in rows if total}
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _by_due_date(community: Community, as_of: date) -> dict[date, Decimal]:
+    """{due date: principal still unpaid on ``as_of``} over the charges due before ``as_of``.
+
+    Two sums grouped by due date (charges, then what was allocated to them), so no per-charge grouping: a
+    charge's unpaid principal is its amount less its allocations, and sums add up.
+    """
+    due = (
+        Charge.objects.filter(household__community=community, due_date__lt=as_of)
+        .order_by()
+        .values("due_date")
+        .annotate(total=Sum("amount"))
+        .values_list("due_date", "total")
+    )
+    paid = (
+        Allocation.objects.filter(
+            charge__household__community=community, charge__due_date__lt=as_of, applied_on__lte=as_of
+        )
+        .order_by()
+        .values("charge__due_date")
+        .annotate(total=Sum("amount"))
+        .values_list("charge__due_date", "total")
+    )
+    unpaid: dict[date, Decimal] = {}
+    for day, total in due:
+        unpaid[_as_date(day)] = unpaid.get(_as_date(day), ZERO) + total
+    for day, total in paid:
+        unpaid[_as_date(day)] = unpaid.get(_as_date(day), ZERO) - total
+    return unpaid
+
+
+def aging(community: Community, as_of: date) -> list[Decimal]:
+    """Overdue principal by aging bucket (DOMAIN.md, by days past the due date)."""
+    buckets = [ZERO] * len(AGING_BUCKETS)
+    for due_date, amount in _by_due_date(community, as_of).items():
+        index = aging_bucket(due_date, as_of)
+        if index is not None:
+            buckets[index] += amount
+    return buckets
+
+
+def buildings(community: Community, owing: dict[int, Decimal]) -> list[dict]:
+    """Overdue principal and households in arrears by building, in natural order of the building's name.
+
+    ``owing`` is ``overdue_by_household`` (household id → overdue principal, only those that owe).
+    """
+    totals: dict[str, list] = {}
+    for household_id, name in (
+        Household.objects.filter(community=community).order_by().values_list("id", "building__name")
+    ):
+        owed = owing.get(household_id)
+        if owed:
+            row = totals.setdefault(name, [ZERO, 0])
+            row[0] += owed
+            row[1] += 1
+    names = sorted(totals, key=_natural_key)
+    return [{"building": name, "principal": _money(totals[name][0]), "households": totals[name][1]} for name in names]
+
+
+def _natural_key(name: str):
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(name).split("-")]
+
+
+def ledger_figures(community: Community, as_of: date, *, with_late_fee: bool = True) -> tuple[dict, dict[int, Decimal]]:
+    """The snapshot's ledger part for one community as of a day, and the {household id: overdue} it used."""
+    owing = overdue_by_household(community, as_of)
+    rates = collection_rates(community, year=as_of.year, as_of=as_of, owing=owing)
+    totals = rates.totals
+    late_fee = ZERO
+    if with_late_fee:
+        late_fee = sum((h.late_fee for h in community_arrears(community, as_of, owing)), ZERO)
+    principal = sum(owing.values(), ZERO)
+    figures = {
+        "community": community.code,
+        "community_name": community.name,
+        "target": str(community.annual_target),
+        "as_of": as_of.isoformat(),
+        "year": as_of.year,
+        "totals": {
+            "current_due": _money(totals.current_due),
+            "current_collected": _money(totals.current_collected),
+            "arrears_at_year_start": _money(totals.arrears_at_year_start),
+            "arrears_recovered": _money(totals.arrears_recovered),
+            "households_clear": totals.households_clear,
+            "households_with_due": totals.households_with_due,
+            "principal": _money(principal),
+            "late_fee": _money(late_fee) if with_late_fee else None,
+            "households_in_arrears": len(owing),
+        },
+        "collected_daily": {d.isoformat(): _money(v) for d, v in sorted(daily_collected(community, as_of).items())},
+        "due_daily": {d.isoformat(): _money(v) for d, v in sorted(daily_due(community, as_of.year).items())},
+        "aging": [_money(value) for value in aging(community, as_of)],
+        "buildings": buildings(community, owing),
+    }
+    return figures, owing

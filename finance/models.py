@@ -1,0 +1,65 @@
+"""Finance's own records: the closed days (日结) and the stored results of statement matching (对账)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from arrears.models import Community
+
+
+class DayClose(models.Model):
+    """A community's closed day (日结): payments dated on it, and reversals dated on it, are locked."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="day_closes")
+    day = models.DateField(_("日期"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("日结人")
+    )
+    closed_at = models.DateTimeField(_("日结时间"), auto_now_add=True)
+    # The day's report as it stood when the day was closed (finance.selectors.DayReport.as_dict()).
+    totals = models.JSONField(_("日结汇总"), default=dict)
+
+    class Meta:
+        ordering = ["-day", "community"]
+        constraints = [models.UniqueConstraint(fields=["community", "day"], name="day_close_unique")]
+        verbose_name = _("日结")
+        verbose_name_plural = _("日结")
+
+    def __str__(self) -> str:
+        return f"{self.community.code} {self.day:%Y-%m-%d}"
+
+
+class StatementSource(models.TextChoices):
+    BANK = "bank", _("银行流水")
+    WECHAT = "wechat", _("微信账单")
+    ALIPAY = "alipay", _("支付宝账单")
+    OTHER = "other", _("其他")
+
+
+class StatementUpload(models.Model):
+    """An uploaded bank or WeChat statement and the result of matching it to a community's payments."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="statement_uploads")
+    source = models.CharField(_("来源"), max_length=20, choices=StatementSource.choices, default=StatementSource.BANK)
+    filename = models.CharField(_("文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    date_from = models.DateField(_("流水起"))
+    date_to = models.DateField(_("流水止"))
+    line_count = models.PositiveIntegerField(_("流水笔数"))
+    matched_count = models.PositiveIntegerField(_("已匹配"))
+    possible_count = models.PositiveIntegerField(_("可能匹配"))
+    unmatched_line_count = models.PositiveIntegerField(_("未匹配流水"))
+    unmatched_payment_count = models.PositiveIntegerField(_("未匹配收款"))
+    # finance.matching.MatchResult.as_dict(): every line and payment as it stood when matched.
+    result = models.JSONField(_("匹配结果"), default=dict)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("对账记录")
+        verbose_name_plural = _("对账记录")
+
+    def __str__(self) -> str:
+        return f"{self.community.code} {self.filename}"

@@ -1,0 +1,143 @@
+"""Daily close (日结) per community: the day's figures, closing it, its printable and .xlsx report."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_tables2.views import SingleTableView
+
+from arrears.exports import TableExportMixin
+from arrears.models import Community
+from assignments.views.manage_access import AllowedMixin, allowed_only
+
+from ..day_export import day_workbook
+from ..forms import DayForm
+from ..models import DayClose
+from ..permissions import can_act
+from ..selectors import DayReport, day_close_of, day_payments, day_report, day_reversals, person_name
+from ..services import day_close
+from ..tables import DayCloseTable
+from .access import error_text
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class DayCloseListView(AllowedMixin, TableExportMixin, SingleTableView):
+    """Closed days, and the form that opens a community's day."""
+
+    allowed = staticmethod(can_act)
+    table_class = DayCloseTable
+    table_pagination = {"per_page": 30}
+    template_name = "finance/days.html"
+    export_name = gettext_lazy("日结记录")
+
+    def get_queryset(self):
+        return DayClose.objects.select_related("community", "closed_by__staff")
+
+    def get(self, request, *args, **kwargs):
+        if "community" in request.GET:
+            form = DayForm(request.GET)
+            if form.is_valid():
+                return redirect(
+                    "finance:day", form.cleaned_data["community"].code, form.cleaned_data["day"].isoformat()
+                )
+            self.day_form = form
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["day_form"] = getattr(self, "day_form", None) or DayForm(initial={"day": timezone.localdate()})
+        return context
+
+
+def _day_of(code: str, day: str) -> tuple[Community, date]:
+    community = get_object_or_404(Community, code=code)
+    try:
+        return community, date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _day_rows(community: Community, day: date) -> tuple[list, list]:
+    payments = list(
+        day_payments(community, day)
+        .select_related("household__building", "collected_by__staff")
+        .order_by("receipt_no", "pk")
+    )
+    for payment in payments:
+        payment.collector_name = person_name(payment.collected_by)
+    reversals = list(
+        day_reversals(community, day).select_related("payment__household__building", "reversed_by").order_by("pk")
+    )
+    return payments, reversals
+
+
+def _report(community: Community, day: date, closed: DayClose | None) -> DayReport:
+    """A closed day shows what was closed; an open day its figures now."""
+    if closed is not None:
+        return DayReport.from_dict(closed.totals)
+    return day_report(community, day)
+
+
+@allowed_only(can_act)
+def day_detail(request, code: str, day: str):
+    community, day = _day_of(code, day)
+    closed = day_close_of(community, day)
+    report = _report(community, day, closed)
+    payments, reversals = _day_rows(community, day)
+    return render(
+        request,
+        "finance/day.html",
+        {
+            "community": community,
+            "day": day,
+            "report": report,
+            "closed": closed,
+            "payments": payments,
+            "reversals": reversals,
+            "can_close": closed is None and not report.pending_up_to and day <= timezone.localdate(),
+            "is_future": day > timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@allowed_only(can_act)
+def day_close_view(request, code: str, day: str):
+    community, day = _day_of(code, day)
+    try:
+        day_close(community=community, day=day, closed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("%(day)s 已日结,当天的收款已锁定") % {"day": day.isoformat()})
+    return redirect("finance:day", community.code, day.isoformat())
+
+
+@allowed_only(can_act)
+def day_export(request, code: str, day: str):
+    community, day = _day_of(code, day)
+    closed = day_close_of(community, day)
+    report = _report(community, day, closed)
+    payments, reversals = _day_rows(community, day)
+    if closed is not None:
+        state = _("已日结:%(user)s %(time)s") % {
+            "user": person_name(closed.closed_by),
+            "time": f"{timezone.localtime(closed.closed_at):%Y-%m-%d %H:%M}",
+        }
+    else:
+        state = _("未日结(导出时的数字)")
+    content = day_workbook(
+        community_name=community.name, report=report, payments=payments, reversals=reversals, closed=state
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"{_('日结')}-{community.code}-{day:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -1,0 +1,220 @@
+"""One demand letter: its amounts (agreeing with ``arrears_report`` to the fen), its text, its HTML and PDF.
+
+``letter_amounts`` is the calculation; ``build_letter`` puts it together with the wording into a plain dataclass;
+``render_letter_html`` and ``render_letter_pdf`` turn that into a document. Nothing here writes to the database.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+import segno
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from arrears.models import Household
+from arrears.models.households import OwnerKind
+from arrears.money import ZERO
+from arrears.selectors import charge_arrears, net_late_fee, waived_by_household
+from arrears.templatetags.arrears_format import format_money
+
+from .models import NoticeLevel
+from .pdf import html_to_pdf
+from .rmb import rmb_in_words
+from .wording import Wording, fill, wording_for
+
+CHINESE_DIGITS = "零一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class LetterLine:
+    """One unpaid period as the letter's table lists it."""
+
+    fee_item: str
+    period_start: date
+    period_end: date
+    due_date: date
+    outstanding: Decimal
+    late_fee: Decimal
+
+
+@dataclass(frozen=True)
+class LetterAmounts:
+    """What a household owes on a date, in the terms of ``arrears_report``.
+
+    ``principal`` and ``late_fee`` are the report's for the same date: the late fee is summed over every charge due
+    before the date, so it includes ``paid_late_fee`` (accrued on periods paid late, no longer in the table), less the
+    waivers (``waived``).
+    """
+
+    lines: list[LetterLine]
+    paid_late_fee: Decimal
+    gross_late_fee: Decimal
+    waived: Decimal
+    principal: Decimal
+    late_fee: Decimal
+    first_unpaid: date | None
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.late_fee
+
+    @property
+    def lines_late_fee(self) -> Decimal:
+        return sum((line.late_fee for line in self.lines), start=ZERO)
+
+
+def letter_amounts(household: Household, as_of: date) -> LetterAmounts:
+    """The household's unpaid periods and totals as of ``as_of``."""
+    charges = charge_arrears(household, as_of)
+    lines = [
+        LetterLine(
+            fee_item=c.fee_item,
+            period_start=c.period_start,
+            period_end=c.period_end,
+            due_date=c.due_date,
+            outstanding=c.outstanding,
+            late_fee=c.late_fee,
+        )
+        for c in charges
+        if c.outstanding > ZERO
+    ]
+    gross = sum((c.late_fee for c in charges), start=ZERO)
+    paid_late_fee = sum((c.late_fee for c in charges if c.outstanding <= ZERO), start=ZERO)
+    net, used = net_late_fee(gross, waived_by_household([household.pk], as_of).get(household.pk, ZERO))
+    return LetterAmounts(
+        lines=lines,
+        paid_late_fee=paid_late_fee,
+        gross_late_fee=gross,
+        waived=used,
+        principal=sum((line.outstanding for line in lines), start=ZERO),
+        late_fee=net,
+        first_unpaid=min((line.period_start for line in lines), default=None),
+    )
+
+
+def addressee_name(household: Household) -> str:
+    """张三先生/女士 for a person, 某某有限公司 for an organisation (公司 not doubled), 3-2-1201业主 without owner."""
+    owner = household.owner
+    if owner is None or not owner.name.strip():
+        return _("%(room)s业主") % {"room": household.label}
+    name = owner.name.strip()
+    if owner.kind == OwnerKind.ORGANISATION:
+        return name if name.endswith("公司") else name + "公司"
+    return name + _("先生/女士")
+
+
+def chinese_date(day: date) -> str:
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def daily_rate_text(rate: Decimal) -> str:
+    """0.0005 → 万分之五; 0.003 → 千分之三; otherwise a percentage such as 0.045%."""
+    for scale, word in ((Decimal(10000), "万分之"), (Decimal(1000), "千分之")):
+        scaled = rate * scale
+        if scaled == scaled.to_integral_value() and 1 <= scaled <= 10:
+            return word + CHINESE_DIGITS[int(scaled)]
+    return f"{(rate * 100).normalize():f}%"
+
+
+@lru_cache(maxsize=64)
+def qr_data_uri(text: str) -> str:
+    """The QR code of ``text`` as an SVG data URI (the same for every letter of a community: cached)."""
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything the letter template shows, as plain values."""
+
+    number: str
+    level: str
+    title: str
+    salutation: str
+    addressee: str
+    room: str
+    community_name: str
+    company_name: str
+    as_of: date
+    deadline: date
+    amounts: LetterAmounts
+    opening: list[str]
+    closing: list[str]
+    daily_rate: str
+    payment_channels: list[str]
+    contact_phone: str
+    qr: str
+    total_words: str
+    principal_words: str
+    late_fee_words: str
+
+    @property
+    def is_lawyer_letter(self) -> bool:
+        return self.level == NoticeLevel.LAWYER
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def build_letter(
+    household: Household,
+    *,
+    as_of: date,
+    level: str,
+    deadline: date,
+    number: str,
+    wording: Wording | None = None,
+    amounts: LetterAmounts | None = None,
+) -> Letter:
+    """The letter to one household; ``wording`` and ``amounts`` may be passed when the caller has them already."""
+    community = household.community
+    wording = wording or wording_for(community, level)
+    amounts = amounts or letter_amounts(household, as_of)
+    addressee = addressee_name(household)
+    rate = daily_rate_text(household.late_fee_policy.daily_rate)
+    values = {
+        "业主": addressee,
+        "房号": household.label,
+        "欠费起始日期": chinese_date(amounts.first_unpaid) if amounts.first_unpaid else "—",
+        "截止日期": chinese_date(deadline),
+        "欠费金额": format_money(amounts.principal),
+        "违约金": format_money(amounts.late_fee),
+        "合计": format_money(amounts.total),
+        "日违约金率": rate,
+        "公司名称": community.company_name,
+        "日期": chinese_date(as_of),
+        "通知书编号": number,
+    }
+    qr_text = community.payment_qr_text.strip() or community.contact_phone.strip()
+    return Letter(
+        number=number,
+        level=level,
+        title=fill(wording.title, values),
+        salutation=_("尊敬的%(name)s:") % {"name": addressee},
+        addressee=addressee,
+        room=household.label,
+        community_name=community.name,
+        company_name=community.company_name,
+        as_of=as_of,
+        deadline=deadline,
+        amounts=amounts,
+        opening=_paragraphs(fill(wording.opening, values)),
+        closing=_paragraphs(fill(wording.closing, values)),
+        daily_rate=rate,
+        payment_channels=_paragraphs(community.payment_channels),
+        contact_phone=community.contact_phone,
+        qr=qr_data_uri(qr_text) if qr_text else "",
+        total_words=rmb_in_words(amounts.total),
+        principal_words=rmb_in_words(amounts.principal),
+        late_fee_words=rmb_in_words(amounts.late_fee),
+    )
+
+
+def render_letter_html(letter: Letter) -> str:
+    return render_to_string("notices/letter.html", {"letter": letter, "date_text": chinese_date(letter.as_of)})
+
+
+def render_letter_pdf(letter: Letter) -> bytes:
+    return html_to_pdf(render_letter_html(letter))
