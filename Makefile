@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Benchmarks on the local PostgreSQL (databases wuye_bench, wuye_bench_split and wuye_bench_dash are dropped and recreated).
+# Benchmarks on the local PostgreSQL (databases wuye_bench, wuye_bench_split, wuye_bench_notices and wuye_bench_dash are dropped and recreated).
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/split.py
