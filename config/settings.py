@@ -127,4 +127,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+    # WeasyPrint reports each rendering step at INFO: one line per step per letter.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
