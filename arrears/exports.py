@@ -48,6 +48,33 @@ class SpreadsheetExport(TableExport):
         return dataset
 
 
+def export_filename(name) -> str:
+    return f"{name}-{timezone.localdate():%Y%m%d}.{XLSX}"
+
+
+def spreadsheet_response(table, name, exclude_columns=()):
+    """The whole table as an .xlsx download named ``<name>-<date>.xlsx`` (RFC 6266 ``filename*`` for Chinese)."""
+    exporter = SpreadsheetExport(
+        export_format=XLSX, table=table, exclude_columns=exclude_columns, dataset_kwargs={"title": str(name)[:31]}
+    )
+    response = exporter.response(filename=export_filename(name))
+    response["Content-Disposition"] = content_disposition_header(True, export_filename(name))
+    return response
+
+
+def table_export(request, table, name, trigger: str = "_export"):
+    """For a view that builds its own tables: the .xlsx response when ``?<trigger>=xlsx`` asks for it, else None.
+
+    Either way the table learns its export link (``table.html`` shows it). A page with several tables gives
+    each its own ``trigger``.
+    """
+    table.export_formats = (XLSX,)
+    table.export_trigger_param = trigger
+    if request.GET.get(trigger) == XLSX:
+        return spreadsheet_response(table, name)
+    return None
+
+
 class TableExportMixin(ExportMixin):
     """``?_export=xlsx`` returns the table as ``<export_name>-<date>.xlsx`` with the table's (Chinese) headers."""
 
@@ -56,7 +83,7 @@ class TableExportMixin(ExportMixin):
     export_name = "export"
 
     def get_export_filename(self, export_format):
-        return f"{self.export_name}-{timezone.localdate():%Y%m%d}.{export_format}"
+        return export_filename(self.export_name)
 
     def get_dataset_kwargs(self):
         # An Excel sheet name is at most 31 characters.

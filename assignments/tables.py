@@ -104,6 +104,11 @@ class CampaignPeopleTable(tables.Table):
     def render_arrears(self, value):
         return format_money(value)
 
+    def value_member(self, record):
+        """In a spreadsheet: 参与 · 1.0 rather than the form."""
+        weight = record.weight_override if record.weight_override is not None else record.own_weight
+        return f"{_('参与') if record.member_eligible else _('不参与')} · {weight}"
+
     def render_state(self, record):
         if record.on_leave:
             return format_html('<span class="badge">{}</span>', _("休假"))
@@ -121,7 +126,10 @@ class PinTable(tables.Table):
     department = tables.Column(_("部门"), accessor="staff__department__name")
     created = tables.Column(_("设置"), accessor="created_at", empty_values=())
     remove = tables.TemplateColumn(
-        template_name="assignments/manage/_pin_remove_cell.html", verbose_name="", orderable=False
+        template_name="assignments/manage/_pin_remove_cell.html",
+        verbose_name="",
+        orderable=False,
+        exclude_from_export=True,
     )
 
     class Meta:

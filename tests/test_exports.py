@@ -210,3 +210,38 @@ def test_notice_and_late_fee_lists_export_with_chinese_headers(client, user_with
     rows = sheet_rows(client.get(reverse(url_name), XLSX))
     assert rows[0][0] == first_header
     assert all(header and not header.isascii() for header in rows[0])
+
+
+def test_the_tables_of_the_campaign_page_export_one_at_a_time(client, user_with_role):
+    community, (a, *_rest) = community_with_households()
+    alice = collector()
+    campaign = Campaign.objects.create(
+        name="冬季催费", start_date=timezone.localdate(), end_date=timezone.localdate() + timedelta(days=9)
+    )
+    campaign.communities.add(community)
+    campaign.pins.create(household=a, staff=alice)
+    client.force_login(user_with_role("manager"))
+    url = reverse("campaign_detail", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert "_export_people=xlsx" in page and "_export_pins=xlsx" in page
+    pins = sheet_rows(client.get(url, {"_export_pins": "xlsx"}))
+    assert pins[0][0] == "房屋" and len(pins) == 2
+    people = sheet_rows(client.get(url, {"_export_people": "xlsx"}))
+    assert people[0][0] == "员工" and "李丽" in [row[0] for row in people[1:]]
+
+
+def test_the_broken_promises_of_the_team_page_export(client, user_with_role):
+    community_with_households()
+    client.force_login(user_with_role("manager"))
+    page = client.get(reverse("team_today")).content.decode()
+    assert "_export_broken=xlsx" in page
+    rows = sheet_rows(client.get(reverse("team_today"), {"_export_broken": "xlsx"}))
+    assert rows[0] and all(header and not header.isascii() for header in rows[0])
+
+
+def test_batch_lists_export(client, user_with_role):
+    client.force_login(user_with_role("service"))
+    page = client.get(reverse("notice_batch_list")).content.decode()
+    assert "_export=xlsx" in page
+    rows = sheet_rows(client.get(reverse("notice_batch_list"), XLSX))
+    assert rows[0] and all(header and not header.isascii() for header in rows[0])

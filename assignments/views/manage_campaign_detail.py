@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from arrears.exports import table_export
 from arrears.money import ZERO
 from arrears.selectors import overdue_by_household
 from assignments.forms_manage import LeaveForm, MemberForm, PinForm
@@ -133,6 +134,9 @@ def _render_detail(request, campaign: Campaign, *, pin_form=None, leave_form=Non
         )
     )
     RequestConfig(request, paginate={"per_page": PINS_PER_PAGE}).configure(pins)
+    for table, name, trigger in ((people, _("参与人员"), "_export_people"), (pins, _("固定分配"), "_export_pins")):
+        if export := table_export(request, table, name, trigger):
+            return export
     if pin_form is None:
         pin_form = PinForm(campaign=campaign, staff_queryset=pinnable_staff(user))
     if leave_form is None and can_manage:

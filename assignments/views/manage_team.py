@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from arrears.exports import TableExportMixin
+from arrears.exports import TableExportMixin, table_export
 from arrears.models import Household, Payment
 from arrears.models.households import household_label
 from arrears.models.ledger import PaymentStatus
@@ -217,6 +217,11 @@ class TeamView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         return {"promise_counts": promise_counts(self._promises(), self.today)}
+
+    def render_to_response(self, context, **response_kwargs):
+        if export := table_export(self.request, context["broken"], gettext_lazy("违约承诺"), "_export_broken"):
+            return export
+        return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

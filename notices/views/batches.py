@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from arrears.exports import table_export
 from assignments.roles import MANAGER, SERVICE, has_role
 from assignments.views.manage_access import add_service_errors, allowed_only
 
@@ -29,6 +30,8 @@ def can_make_batches(user) -> bool:
 def batch_list(request):
     table = BatchTable(NoticeBatch.objects.select_related("community", "created_by"))
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    if export := table_export(request, table, _("通知书批次")):
+        return export
     context = {"table": table, "can_edit_wording": can_edit_wording(request.user)}
     return render(request, "notices/batch_list.html", context)
 
@@ -71,6 +74,8 @@ def batch_detail(request, pk: int):
     notices = batch.notices.select_related("household__building").order_by("sequence")
     table = BatchNoticeTable(notices)
     RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    if export := table_export(request, table, _("批次通知书")):
+        return export
     return render(request, "notices/batch_detail.html", {"batch": batch, "table": table})
 
 
