@@ -1,9 +1,8 @@
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from arrears.models import Community
+from arrears.command_options import community_option, date_option
 from arrears.reports import arrears_report
 
 
@@ -16,11 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, as_of, community, json: bool, **options):
-        try:
-            as_of_date = date.fromisoformat(as_of)
-        except ValueError as exc:
-            raise CommandError(f"--as-of 日期格式错误:{as_of!r},应为 YYYY-MM-DD") from exc
-        community_obj = _community(community)
+        as_of_date = date_option(as_of, "--as-of")
+        community_obj = community_option(community)
         report = arrears_report(community_obj, as_of_date)
         if json:
             self.stdout.write(_dumps(report))
@@ -30,21 +26,6 @@ class Command(BaseCommand):
 
 def _dumps(report: dict) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2)
-
-
-def _community(code: str | None) -> Community:
-    if code:
-        try:
-            return Community.objects.get(code=code)
-        except Community.DoesNotExist as exc:
-            raise CommandError(f"小区编码不存在:{code}") from exc
-    communities = list(Community.objects.all()[:2])
-    if not communities:
-        raise CommandError("还没有任何小区,请先导入台账或运行 seed_demo")
-    if len(communities) > 1:
-        codes = ", ".join(Community.objects.values_list("code", flat=True))
-        raise CommandError(f"有多个小区,请用 --community 指定:{codes}")
-    return communities[0]
 
 
 def _table(report: dict) -> str:

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
+from arrears.command_options import date_option
 from arrears.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, demo_seed
 from arrears.demo.staff import SEED_STAFF
 
@@ -22,10 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", action="store_true", help="同时创建一个进行中的集中催费行动,并生成今天的分包")
 
     def handle(self, *args, households, delinquent, staff, seed, today, campaign, **options):
-        try:
-            today_date = date.fromisoformat(today) if today else None
-        except ValueError as exc:
-            raise CommandError(f"--today 日期格式错误:{today!r},应为 YYYY-MM-DD") from exc
+        today_date = date_option(today, "--today")
         if households < 1:
             raise CommandError("--households 至少为 1")
         if delinquent is not None and not 0 <= delinquent <= households:

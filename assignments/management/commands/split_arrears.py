@@ -5,6 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from arrears.command_options import date_option
 from arrears.models.households import household_label
 from assignments.models import Assignment
 from assignments.services.split import campaigns_on, split_for_day
@@ -41,12 +42,7 @@ def _dumps(report: dict) -> str:
 
 
 def _parse_day(text: str | None) -> date:
-    if not text:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"--date 日期格式错误:{text!r},应为 YYYY-MM-DD") from exc
+    return date_option(text, "--date") or timezone.localdate()
 
 
 def split_report(day: date, runs) -> dict:

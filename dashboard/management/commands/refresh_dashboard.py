@@ -1,7 +1,6 @@
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
 
+from arrears.command_options import date_option
 from arrears.models import Community
 from dashboard.services import snapshots_refresh
 
@@ -14,17 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--community", action="append", help="小区编码(可重复;默认全部小区)")
 
     def handle(self, *args, day: str | None = None, community: list[str] | None = None, **options):
-        try:
-            as_of = _parse(day)
-        except ValueError as exc:
-            raise CommandError(f"--date 日期格式错误:{day!r},应为 YYYY-MM-DD") from exc
+        as_of = date_option(day, "--date")
         if community:
             unknown = set(community) - set(Community.objects.filter(code__in=community).values_list("code", flat=True))
             if unknown:
                 raise CommandError(f"未知的小区编码:{'、'.join(sorted(unknown))}")
         for snapshot in snapshots_refresh(as_of=as_of, community_codes=community):
             self.stdout.write(f"{snapshot.community.code} 截至 {snapshot.as_of}:用时 {snapshot.seconds:.2f} 秒")
-
-
-def _parse(text: str | None):
-    return date.fromisoformat(text) if text else None

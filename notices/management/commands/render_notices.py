@@ -1,10 +1,10 @@
 import shutil
-from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from arrears.command_options import community_option, date_option
 from arrears.models import Building, Community, Household
 from notices.models import BatchStatus, NoticeLevel
 from notices.services import BatchCriteria, batch_create, batch_render
@@ -30,11 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="输出目录")
 
     def handle(self, *args, as_of, level, community, building, household, deadline, out, **options):
-        as_of_date = _date(as_of, "--as-of")
-        deadline_date = _date(deadline, "--deadline") if deadline else None
+        as_of_date = date_option(as_of, "--as-of")
+        deadline_date = date_option(deadline, "--deadline")
         if level not in LEVELS:
             raise CommandError(f"未知的通知级别:{level}。可选:{', '.join(LEVELS)}")
-        community_obj = _community(community)
+        community_obj = community_option(community)
         building_id = None
         if building:
             building_obj = Building.objects.filter(community=community_obj, name=building).first()
@@ -80,28 +80,6 @@ class Command(BaseCommand):
 def _copy(field_file, target: Path) -> None:
     with field_file.open("rb") as source, target.open("wb") as dest:
         shutil.copyfileobj(source, dest)
-
-
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"{option} 日期格式错误:{text!r},应为 YYYY-MM-DD") from exc
-
-
-def _community(code: str | None) -> Community:
-    if code:
-        try:
-            return Community.objects.get(code=code)
-        except Community.DoesNotExist as exc:
-            raise CommandError(f"小区编码不存在:{code}") from exc
-    communities = list(Community.objects.all()[:2])
-    if not communities:
-        raise CommandError("还没有任何小区,请先导入台账或运行 seed_demo")
-    if len(communities) > 1:
-        codes = ", ".join(Community.objects.values_list("code", flat=True))
-        raise CommandError(f"有多个小区,请用 --community 指定:{codes}")
-    return communities[0]
 
 
 def _household(community: Community, label: str) -> Household:
