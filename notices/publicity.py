@@ -8,7 +8,6 @@ The amount is the overdue principal (欠费本金) as of the list's date, the sa
 违约金 is not shown, since it is contractual, may be waived, and belongs in the letter to the owner, not on the wall.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,9 +17,10 @@ from django.template.loader import render_to_string
 
 from arrears.models import Building, Community, Household
 from arrears.money import ZERO
+from arrears.months import months_overdue
 from arrears.selectors import community_arrears, overdue_by_household
 
-from .pdf import html_to_pdf
+from .pdf import html_to_pdf, in_document_language
 
 BUILDING_WORDS = ("栋", "幢", "座", "楼")
 
@@ -28,26 +28,6 @@ BUILDING_WORDS = ("栋", "幢", "座", "楼")
 def building_title(name: str) -> str:
     """``3`` → ``3栋``; a name that already says 栋/幢/座/楼 is kept as it is."""
     return name if name.endswith(BUILDING_WORDS) else f"{name}栋"
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved ``months`` calendar months later, clamped to the last day of the month (01-31 + 1 → 02-28)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def months_overdue(oldest_due: date, as_of: date) -> int:
-    """Whole months a household has been overdue: from its oldest unpaid due date to the list's date.
-
-    The largest n ≥ 0 such that the oldest due date moved n calendar months later (clamped to the end of a shorter
-    month) is on or before ``as_of``. A charge due 2026-01-31 is 0 months overdue on 2026-02-27, 1 on 2026-02-28
-    and on 2026-03-30, 2 on 2026-03-31; due 2025-12-15, it is 3 months overdue on 2026-03-15. Never negative.
-    """
-    months = (as_of.year - oldest_due.year) * 12 + as_of.month - oldest_due.month
-    if months > 0 and add_months(oldest_due, months) > as_of:
-        months -= 1
-    return max(months, 0)
 
 
 @dataclass(frozen=True)
@@ -95,7 +75,7 @@ def publicity_for(building: Building, as_of: date, households: QuerySet[Househol
     rows = [
         PublicityRow(
             room=item.label,
-            months_overdue=months_overdue(item.oldest_due, as_of) if item.oldest_due else 0,
+            months_overdue=months_overdue(item.oldest_due, as_of),
             principal=item.principal,
         )
         for item in community_arrears(community, as_of, owing=owing)
@@ -147,6 +127,7 @@ def publicity_html(publicity: Publicity) -> str:
     return render_to_string("notices/publicity_pdf.html", {"publicity": publicity})
 
 
+@in_document_language
 def publicity_pdf(publicity: Publicity) -> bytes:
     """The list as an A4 PDF in Noto Sans CJK; the title and the column heads repeat on every page."""
     return html_to_pdf(publicity_html(publicity))

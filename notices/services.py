@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 
 from arrears.models import Community, Household
 from arrears.money import ZERO
+from arrears.months import months_overdue
 from arrears.selectors import HouseholdArrears, community_arrears
 
 from .letters import addressee_name, build_letter, letter_amounts, render_letter_pdf
 from .models import BatchStatus, Notice, NoticeBatch, NoticeLevel, NoticeWording
 from .numbering import next_notice_number
+from .pdf import in_document_language
 from .pdf_merge import merge_pdfs
 from .wording import validate_text, wording_for
 
@@ -88,16 +90,6 @@ class BatchCriteria:
             "segment": self.segment or None,
             "household": self.household_id,
         }
-
-
-def months_overdue(oldest_due: date | None, as_of: date) -> int:
-    """Whole months from the oldest unpaid due date to ``as_of``."""
-    if oldest_due is None:
-        return 0
-    months = (as_of.year - oldest_due.year) * 12 + as_of.month - oldest_due.month
-    if as_of.day < oldest_due.day:
-        months -= 1
-    return max(months, 0)
 
 
 def select_households(criteria: BatchCriteria) -> list[HouseholdArrears]:
@@ -253,6 +245,7 @@ def _store(field_file, name: str, content: bytes | File) -> str:
     return storage.save(path, content if isinstance(content, File) else ContentFile(content))
 
 
+@in_document_language
 def notice_render(*, notice: Notice, household: Household, wording=None, amounts=None) -> Notice:
     """Render one notice's PDF from its household's ledger as of the notice's date and store it."""
     letter = build_letter(
@@ -270,6 +263,7 @@ def notice_render(*, notice: Notice, household: Household, wording=None, amounts
     return notice
 
 
+@in_document_language
 def batch_render(*, batch_id: int, chunk_size: int = CHUNK) -> NoticeBatch:
     """Render every letter of a batch that has no PDF yet, then the combined PDF; safe to run again.
 

@@ -10,9 +10,10 @@ from pypdf import PdfReader
 
 from arrears.models import OwnerSegment
 from arrears.models.households import Segment
+from arrears.months import months_overdue
 from notices import services
 from notices.models import BatchStatus, Notice, NoticeBatch, NoticeLevel
-from notices.services import BatchCriteria, batch_create, batch_render, months_overdue, select_households
+from notices.services import BatchCriteria, batch_create, batch_render, select_households
 from tests.factories import UserFactory
 from tests.factories_notices import AS_OF, household_in_arrears, letter_community
 
@@ -56,7 +57,8 @@ def criteria(community, **kwargs):
 
 
 def test_months_overdue():
-    assert months_overdue(date(2026, 1, 31), date(2026, 4, 30)) == 2
+    assert months_overdue(date(2026, 1, 31), date(2026, 4, 29)) == 2
+    assert months_overdue(date(2026, 1, 31), date(2026, 4, 30)) == 3  # three month-ends: Jan, Feb, Mar unpaid
     assert months_overdue(date(2026, 1, 31), date(2026, 5, 1)) == 3
     assert months_overdue(None, AS_OF) == 0
 
@@ -72,7 +74,8 @@ def test_selection_by_building_amount_age_segment_and_legal_track(community, hou
     ]
     assert labels(select_households(criteria(community, building_id=c.building_id))) == ["5-1-101"]
     assert labels(select_households(criteria(community, min_arrears=Decimal("900.00")))) == ["3-2-101", "5-1-101"]
-    assert labels(select_households(criteria(community, min_months=3))) == ["5-1-101"]
+    assert labels(select_households(criteria(community, min_months=3))) == ["3-2-101", "5-1-101"]
+    assert labels(select_households(criteria(community, min_months=4))) == ["5-1-101"]
     assert labels(select_households(criteria(community, segment=Segment.HARD_REFUSER))) == ["3-2-102"]
 
 
@@ -198,10 +201,10 @@ def test_preview_fragment_shows_count_and_total(client, community, households):
     client.force_login(UserFactory(roles=["service"]))
     response = client.get(
         reverse("notice_batch_preview"),
-        {"community": community.pk, "level": "demand", "as_of": "2026-04-30", "min_months": "3"},
+        {"community": community.pk, "level": "demand", "as_of": "2026-04-30", "min_months": "4"},
         HTTP_HX_REQUEST="true",
     )
-    row = select_households(criteria(community, min_months=3))[0]
+    row = select_households(criteria(community, min_months=4))[0]
     content = response.content.decode()
     assert ">1<" in content
     assert f"{row.total:,.2f}" in content
@@ -220,7 +223,7 @@ def test_creating_a_batch_enqueues_its_job_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("notice_batch_new"),
-            {"community": community.pk, "level": "reminder", "as_of": "2026-04-30", "min_months": "3"},
+            {"community": community.pk, "level": "reminder", "as_of": "2026-04-30", "min_months": "4"},
         )
     batch = NoticeBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("notice_batch_detail", args=[batch.pk])

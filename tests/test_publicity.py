@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from arrears.models import Building
+from arrears.months import add_months, months_overdue
 from arrears.services import payment_verify
-from notices.publicity import add_months, building_title, months_overdue, publicity_for, publicity_html
+from notices.publicity import building_title, publicity_for, publicity_html
 from tests.factories import (
     BuildingFactory,
     ChargeFactory,
@@ -208,3 +209,12 @@ def test_home_page_links_the_picker_for_service_and_managers_only(client, user_w
 @pytest.mark.parametrize(("name", "title"), [("3", "3栋"), ("A座", "A座"), ("12幢", "12幢"), ("东区1", "东区1栋")])
 def test_building_title(name, title):
     assert building_title(name) == title
+
+
+def test_the_pdf_is_in_chinese_when_the_reader_uses_english(client, user_with_role, building):
+    client.force_login(user_with_role("manager"))
+    client.cookies["django_language"] = "en"
+    assert "Public arrears list" in client.get(reverse("publicity_index")).content.decode()
+    response = client.get(reverse("publicity_pdf", args=[building.pk]), {"as_of": "2026-03-31"})
+    text = "\n".join(pdf_pages(response.content))
+    assert "欠费本金" in text and "不含违约金" in text
