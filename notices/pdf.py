@@ -5,9 +5,24 @@ document instead of rediscovering them. Static files (the stylesheets under ``st
 ``base_url``; nothing is fetched over the network.
 """
 
-from functools import cache
+from functools import cache, wraps
 
 from django.conf import settings
+from django.utils import translation
+
+# Letters and the 公示 go to owners and onto notice boards: always in Chinese, whatever the reader's UI language.
+DOCUMENT_LANGUAGE = "zh-hans"
+
+
+def in_document_language(func):
+    """Run ``func`` with the documents' language active (the addressee, dates and wording it builds)."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(DOCUMENT_LANGUAGE):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 @cache

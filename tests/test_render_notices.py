@@ -69,3 +69,15 @@ def test_bad_input_is_refused_in_chinese(community, tmp_path, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("render_notices", *args, "--out", str(tmp_path / "x"))
     assert not NoticeBatch.objects.exists()
+
+
+def test_letters_are_in_chinese_whatever_language_is_active(community, tmp_path):
+    from django.utils import translation
+
+    out = tmp_path / "letters"
+    with translation.override("en"):
+        call_command("render_notices", "--as-of", "2026-04-30", "--level", "demand", "--out", str(out))
+    single = next(path for path in out.iterdir() if "-TZ-" in path.name)
+    text = PdfReader(single).pages[0].extract_text()
+    assert "尊敬的" in text and "先生/女士" in text and "2026年4月30日" in text
+    assert "Dear" not in text and "Mr/Ms" not in text
