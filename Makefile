@@ -13,6 +13,7 @@ RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 run: setup
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo --campaign
+	$(RUN_ENV) $(PY) manage.py refresh_dashboard
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
