@@ -108,3 +108,13 @@ def test_duplicate_login_and_unknown_column(tmp_path):
     with pytest.raises(CommandError):
         run(workbook(tmp_path / "cols.xlsx", [ROWS[0] + ["x"]], header=[*STAFF.columns, "职务"]))
     assert Staff.objects.count() == 0
+
+
+def test_the_command_lists_whose_roles_change(tmp_path):
+    out = run(workbook(tmp_path / "staff.xlsx", ROWS[:1]))
+    assert "角色变化:s001 李保安,(新员工) → 员工" in out
+
+    changed = [ROWS[0][:3] + ["员工、主管"] + ROWS[0][4:]]
+    out = run(workbook(tmp_path / "changed.xlsx", changed))
+    assert "角色变化:s001 李保安,员工 → 主管、员工" in out
+    assert "角色变化" not in run(workbook(tmp_path / "changed.xlsx", changed))

@@ -4,6 +4,7 @@ import uuid
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -60,7 +61,7 @@ def test_anonymous_is_sent_to_log_in(client):
         assert f"next={url}" in response["Location"].replace("%2F", "/")
 
 
-@pytest.mark.parametrize("role", [MANAGER, SUPERVISOR, STAFF, SERVICE, LEGAL])
+@pytest.mark.parametrize("role", [SUPERVISOR, STAFF, SERVICE, LEGAL])
 def test_other_roles_are_refused(client, user_with_role, role):
     client.force_login(user_with_role(role))
     for url in urls():
@@ -90,8 +91,28 @@ def test_template_has_every_sheet_and_a_note(finance_client):
         assert len(rows) == 2
 
 
+def ledger_only_template() -> bytes:
+    """The template without its 员工 sheet: what finance imports."""
+    workbook = load_workbook(BytesIO(template_workbook()))
+    del workbook["员工"]
+    stream = BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def staff_workbook(*rows) -> bytes:
+    workbook = Workbook()
+    workbook.active.title = "员工"
+    workbook.active.append(["工号", "姓名", "部门", "角色", "资历", "权重", "手机", "在职"])
+    for row in rows:
+        workbook.active.append(list(row))
+    stream = BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
 def test_upload_preview_confirm(finance_client, media_root):
-    response = upload(finance_client, template_workbook())
+    response = upload(finance_client, ledger_only_template())
     assert response.status_code == 302
     preview_url = response["Location"]
     token = preview_url.rstrip("/").rsplit("/", 1)[-1]
@@ -174,3 +195,95 @@ def test_a_file_being_imported_is_not_imported_again(finance_client):
 
     assert "没有重复导入" in response.content.decode()
     assert Community.objects.count() == 0
+
+
+def test_the_template_staff_row_is_no_demo_login():
+    from arrears.demo.staff import FIXED_LOGINS
+
+    login = load_workbook(BytesIO(template_workbook()))["员工"]["A2"].value
+    assert login not in FIXED_LOGINS and not (login[0] == "s" and login[1:].isdigit())
+
+
+def test_finance_cannot_make_itself_manager_through_the_staff_sheet(client, user_with_role):
+    finance = user_with_role(FINANCE, STAFF, username="finance")
+    client.force_login(finance)
+    preview_url = upload(client, staff_workbook(["finance", "赵会计", "财务部", "财务、经理", 2, 1, "", "是"]))[
+        "Location"
+    ]
+
+    page = client.get(preview_url).content.decode()
+    assert "确认导入" not in page and "不能通过导入修改自己的角色" in page
+
+    client.post(preview_url)  # a forced confirmation writes nothing either
+    finance.refresh_from_db()
+    assert sorted(finance.groups.values_list("name", flat=True)) == [FINANCE, STAFF]
+    assert client.get(reverse("late_fee_policy")).status_code == 403
+
+
+def test_finance_cannot_give_or_change_anyone_roles(client, user_with_role):
+    client.force_login(user_with_role(FINANCE))
+    colleague = user_with_role(STAFF, username="s002")
+    content = staff_workbook(
+        ["s002", "王保安", "保安部", "员工、经理", 1, 1, "", "是"],
+        ["new01", "新员工", "保安部", "员工", 1, 1, "", "是"],
+    )
+    page = client.get(upload(client, content)["Location"]).content.decode()
+
+    assert "只有经理可以通过导入修改员工的角色" in page
+    assert "只有经理可以通过导入新建员工账号并分配角色" in page
+    assert "确认导入" not in page
+    assert list(colleague.groups.values_list("name", flat=True)) == [STAFF]
+    assert not User.objects.filter(username="new01").exists()
+
+
+def test_finance_may_update_a_colleague_without_touching_roles(client, user_with_role):
+    from assignments.models import Department, Staff
+
+    client.force_login(user_with_role(FINANCE))
+    colleague = user_with_role(STAFF, username="s002")
+    Staff.objects.create(user=colleague, name="王保安", department=Department.objects.create(name="保安部"))
+    preview_url = upload(client, staff_workbook(["s002", "王保安", "保安部", "员工", 1, 1, "13900000002", "是"]))[
+        "Location"
+    ]
+    page = client.get(preview_url).content.decode()
+    assert "确认导入" in page and "角色变化" not in page
+
+    client.post(preview_url)
+    assert Staff.objects.get(user=colleague).phone == "13900000002"
+
+
+def test_a_manager_sees_each_role_change_before_confirming(client, user_with_role):
+    manager = user_with_role(MANAGER, username="boss")
+    client.force_login(manager)
+    colleague = user_with_role(STAFF, username="s002")
+    content = staff_workbook(
+        ["s002", "王保安", "保安部", "员工、主管", 3, 1, "", "是"],
+        ["new01", "新员工", "保洁部", "员工", 1, 1, "", "是"],
+    )
+    preview_url = upload(client, content)["Location"]
+
+    preview = client.get(preview_url)
+    changes = preview.context["summary"]["role_changes"]
+    assert changes == [
+        {"login": "s002", "name": "王保安", "before": ["员工"], "after": ["主管", "员工"]},
+        {"login": "new01", "name": "新员工", "before": [], "after": ["员工"]},
+    ]
+    page = preview.content.decode()
+    assert "角色变化" in page and "(新员工)" in page and "确认导入" in page
+    assert list(colleague.groups.values_list("name", flat=True)) == [STAFF]  # nothing written yet
+
+    client.post(preview_url)
+    assert sorted(colleague.groups.values_list("name", flat=True)) == [STAFF, SUPERVISOR]
+    assert list(User.objects.get(username="new01").groups.values_list("name", flat=True)) == [STAFF]
+    assert "角色变化" in client.get(preview_url).content.decode()  # the recorded import keeps the list
+
+
+def test_a_manager_cannot_change_their_own_roles_either(client, user_with_role):
+    manager = user_with_role(MANAGER, username="boss")
+    client.force_login(manager)
+    page = client.get(
+        upload(client, staff_workbook(["boss", "经理", "管理处", "员工", 3, 1, "", "是"]))["Location"]
+    ).content.decode()
+
+    assert "不能通过导入修改自己的角色" in page and "确认导入" not in page
+    assert list(manager.groups.values_list("name", flat=True)) == [MANAGER]

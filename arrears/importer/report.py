@@ -22,6 +22,16 @@ def summary_lines(result: ImportResult) -> list[str]:
         _("核销 %(count)d 笔,金额 %(allocated)s;相关收款中未核销的预收余额 %(credit)s")
         % {"count": result.allocation_count, "allocated": result.allocated, "credit": result.credit_left}
     )
+    for change in result.role_changes:
+        lines.append(
+            _("角色变化:%(login)s %(name)s,%(before)s → %(after)s")
+            % {
+                "login": change.login,
+                "name": change.name,
+                "before": "、".join(change.before) or _("(新员工)"),
+                "after": "、".join(change.after),
+            }
+        )
     if result.ignored_sheets:
         lines.append(_("已忽略的工作表:%(names)s") % {"names": "、".join(result.ignored_sheets)})
     lines.append(_("试运行:未写入任何数据。") if result.dry_run else _("导入完成。"))

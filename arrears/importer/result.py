@@ -1,6 +1,6 @@
 """What an import did, or why it wrote nothing: counts per sheet and the bad cells."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from arrears.money import ZERO
@@ -24,6 +24,16 @@ class SheetCounts:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class RoleChange:
+    """An employee whose roles the import gives or changes: ``before`` is empty for a new login."""
+
+    login: str
+    name: str
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
 @dataclass
 class ImportResult:
     dry_run: bool
@@ -34,6 +44,7 @@ class ImportResult:
     allocated: Decimal = ZERO
     credit_left: Decimal = ZERO  # what the payments touched by the import still hold unallocated
     ignored_sheets: list[str] = field(default_factory=list)  # sheets of other names, left unread
+    role_changes: list[RoleChange] = field(default_factory=list)  # shown in the preview before anything is written
 
     def add_error(self, *, sheet: str, row: int, column: str, reason: str) -> None:
         self.error_count += 1
@@ -60,4 +71,8 @@ class ImportResult:
             "allocated": f"{self.allocated:.2f}",
             "credit_left": f"{self.credit_left:.2f}",
             "ignored_sheets": self.ignored_sheets,
+            "role_changes": [
+                {**asdict(change), "before": list(change.before), "after": list(change.after)}
+                for change in self.role_changes
+            ],
         }

@@ -8,9 +8,11 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext as _
 
 from assignments.models import Department, Staff
+from assignments.roles import MANAGER, has_role
 
 from .columns import ROLE_LABELS, STAFF, YES_NO_LABELS
 from .parse import CellError, parse_amount, parse_whole_number
+from .result import RoleChange
 from .row import RowCells
 from .state import ImportState
 
@@ -61,6 +63,31 @@ def _weight(cells: RowCells, value) -> Decimal | None:
     return number
 
 
+def _labels(roles: Iterable[str]) -> tuple[str, ...]:
+    """Role names as the workbook spells them, in the template's order."""
+    return tuple(label for label, role in ROLE_LABELS.items() if role in set(roles))
+
+
+def _may_set_roles(cells: RowCells, state: ImportState, login: str, created: bool) -> bool:
+    """Only a manager gives or changes roles through the import, and nobody changes their own.
+
+    ``state.user`` is None for the command line, run by whoever operates the server.
+    """
+    user = state.user
+    if user is None:
+        return True
+    if user.get_username() == login:
+        cells.error("角色", _("不能通过导入修改自己的角色"))
+        return False
+    if not has_role(user, MANAGER):
+        if created:
+            cells.error("角色", _("只有经理可以通过导入新建员工账号并分配角色"))
+        else:
+            cells.error("角色", _("只有经理可以通过导入修改员工的角色"))
+        return False
+    return True
+
+
 def import_staff(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
     counts = state.result.counts[STAFF.name]
     groups = {group.name: group for group in Group.objects.filter(name__in=ROLE_LABELS.values())}
@@ -95,6 +122,13 @@ def import_staff(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
         changed = False
         user = User.objects.filter(username=login).first()
         created = user is None
+        current = set() if created else set(user.groups.filter(name__in=role_names).values_list("name", flat=True))
+        if current != values["roles"]:
+            if not _may_set_roles(cells, state, login, created):
+                continue
+            state.result.role_changes.append(
+                RoleChange(login=login, name=values["name"], before=_labels(current), after=_labels(values["roles"]))
+            )
         if created:
             user = User(username=login, first_name=values["name"])
             user.set_unusable_password()  # the manager sets a password in the admin
@@ -103,7 +137,6 @@ def import_staff(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
             user.first_name = values["name"]
             user.save(update_fields=["first_name"])
             changed = True
-        current = set(user.groups.filter(name__in=role_names).values_list("name", flat=True))
         if current != values["roles"]:
             user.groups.remove(*[groups[r] for r in current - values["roles"]])
             user.groups.add(*[groups[r] for r in values["roles"] - current])

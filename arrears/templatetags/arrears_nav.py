@@ -17,7 +17,7 @@ def navigation_for(user) -> dict[str, bool]:
     reads_households = can_read_households(user)
     return {
         "households": reads_households,
-        "imports": has_role(user, FINANCE),
+        "imports": has_role(user, FINANCE, MANAGER),
         "admin": user.is_staff or user.is_superuser,
         "tasks": has_role(user, STAFF),
         "task_sheets": has_role(user, STAFF, SUPERVISOR, MANAGER, SERVICE),

@@ -1,4 +1,7 @@
-"""The ledger import in the browser (finance only): upload, preview as a dry run, confirm."""
+"""The ledger import in the browser (finance and managers): upload, preview as a dry run, confirm.
+
+Who imports matters to the 员工 sheet: only a manager gives or changes roles (arrears.importer.staff).
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from arrears.importer import ImportResult, ledger_import
 from arrears.importer.template import template_workbook
 from arrears.importer.uploads import StoredUpload, UploadForm
-from assignments.roles import FINANCE, has_role
+from assignments.roles import FINANCE, MANAGER, has_role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require_finance(user) -> None:
-    if not has_role(user, FINANCE):
+def _require_importer(user) -> None:
+    if not has_role(user, FINANCE, MANAGER):
         raise PermissionDenied
 
 
@@ -26,7 +29,7 @@ def _require_finance(user) -> None:
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     """The upload form; a valid file is stored and previewed."""
-    _require_finance(request.user)
+    _require_importer(request.user)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -41,7 +44,7 @@ def import_upload(request):
 @require_GET
 def import_template(request):
     """The template workbook, with an example row on each sheet."""
-    _require_finance(request.user)
+    _require_importer(request.user)
     response = HttpResponse(template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, "台账导入模板.xlsx")
     return response
@@ -51,7 +54,7 @@ def import_template(request):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, token):
     """GET: a dry run of the uploaded file, or what its import did. POST: the import itself, once per file."""
-    _require_finance(request.user)
+    _require_importer(request.user)
     stored = StoredUpload(token)
     if not stored.exists():
         raise Http404
@@ -60,7 +63,7 @@ def import_preview(request, token):
     recorded = stored.recorded()
     if recorded is not None:
         return _page(request, stored, recorded=recorded)
-    return _page(request, stored, result=ledger_import(path=stored.path, dry_run=True))
+    return _page(request, stored, result=ledger_import(path=stored.path, dry_run=True, user=request.user))
 
 
 def _page(request, stored: StoredUpload, *, result: ImportResult | None = None, recorded: dict | None = None):
