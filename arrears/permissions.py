@@ -1,12 +1,34 @@
-"""Who may see which households: the one scope every arrears view goes through."""
+"""Who may see which households: the one scope every household page and list goes through.
+
+Roles decide most of it (core.roles). A collector (staff role only) sees the households dealt to them for the day;
+the split lives above the ledger, so the app that deals households registers that scope here at start-up
+(:func:`add_personal_scope`, called from assignments' AppConfig.ready) rather than the ledger importing it.
+"""
+
+from collections.abc import Callable
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from assignments.models import Assignment
-from assignments.roles import FULL_CONTACT_READERS, HOUSEHOLD_READERS, STAFF, has_role
+from core.roles import FULL_CONTACT_READERS, HOUSEHOLD_READERS, STAFF, has_role
 
 from .models import Household
+
+# user -> a lazy queryset of the household ids that user holds personally today (evaluated as a subquery).
+PersonalScope = Callable[[object], QuerySet]
+_personal_scopes: list[PersonalScope] = []
+
+
+def add_personal_scope(scope: PersonalScope) -> None:
+    """Let ``scope(user)`` (household ids, as a values() queryset) open those households to a collector."""
+    if scope not in _personal_scopes:
+        _personal_scopes.append(scope)
+
+
+def _held_personally(user) -> QuerySet[Household]:
+    households = Household.objects.none()
+    for scope in _personal_scopes:
+        households = households | Household.objects.filter(pk__in=scope(user))
+    return households
 
 
 def can_read_households(user) -> bool:
@@ -14,26 +36,21 @@ def can_read_households(user) -> bool:
     return has_role(user, *HOUSEHOLD_READERS)
 
 
-def _assigned_today(user) -> QuerySet:
-    """Ids of the households the daily split gave the user's Staff row today (a subquery, not evaluated)."""
-    return Assignment.objects.filter(staff__user_id=user.pk, day=timezone.localdate()).values("household_id")
-
-
 def households_visible_to(user) -> QuerySet[Household]:
     """Households the user may see: all for HOUSEHOLD_READERS; for a collector (staff role only), the households
-    assigned to them today; none for anyone else."""
+    they hold today; none for anyone else."""
     if can_read_households(user):
         return Household.objects.all()
     if has_role(user, STAFF):
-        return Household.objects.filter(pk__in=_assigned_today(user))
+        return _held_personally(user)
     return Household.objects.none()
 
 
 def can_see_full_contact(user, household: Household) -> bool:
     """Whether the user may see the owner's full name and phone number of this household: managers, and the
-    collector the household is assigned to today (PIPL: everyone else sees 张** · 138****5678)."""
+    collector who holds the household today (PIPL: everyone else sees 张** · 138****5678)."""
     if has_role(user, *FULL_CONTACT_READERS):
         return True
     if not has_role(user, STAFF):
         return False
-    return _assigned_today(user).filter(household_id=household.pk).exists()
+    return _held_personally(user).filter(pk=household.pk).exists()

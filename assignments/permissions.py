@@ -13,9 +13,20 @@ supervisor role.
 """
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import Campaign, Department, IssueRaised, Pin, Staff, StaffLeave
-from .roles import MANAGER, SERVICE, SUPERVISOR, has_role
+from core.roles import MANAGER, SERVICE, SUPERVISOR, has_role
+
+from .models import Assignment, Campaign, Department, IssueRaised, Pin, Staff, StaffLeave
+
+
+def households_assigned_today(user) -> QuerySet:
+    """Ids of the households the daily split gave the user's Staff row today (a subquery, not evaluated).
+
+    Registered with arrears.permissions as a collector's personal scope: the households they see and whose
+    owner's full contact they read.
+    """
+    return Assignment.objects.filter(staff__user_id=user.pk, day=timezone.localdate()).values("household_id")
 
 
 def is_manager(user) -> bool:

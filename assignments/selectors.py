@@ -22,7 +22,7 @@ from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO, round_money
 from assignments.models import Assignment, Contact, IssueRaised, IssueStatus, Outcome, Staff
 from assignments.priority import PROMISE_GRACE, Promise, promise_kept, promise_state
-from assignments.roles import FULL_CONTACT_READERS, has_role
+from core.roles import FULL_CONTACT_READERS, has_role
 
 # Pure ---------------------------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from arrears.money import ZERO
 from arrears.rates import CollectionRates, CollectionTotals, rates_from_totals
 from assignments.models import Contact, IssueRaised, Outcome
 from assignments.permissions import is_manager, staff_visible_to, supervised_departments
-from assignments.roles import MANAGER, SUPERVISOR, has_role
+from core.roles import MANAGER, SUPERVISOR, has_role
 from scripts_faq.choices import ObjectionCategory
 
 from . import figures

@@ -1,6 +1,6 @@
 """Who may open the finance pages: finance acts; managers read the queue; the service desk records payments."""
 
-from assignments.roles import FINANCE, MANAGER, SERVICE, has_role
+from core.roles import FINANCE, MANAGER, SERVICE, has_role
 
 
 def can_act(user) -> bool:

@@ -9,17 +9,11 @@ from django.db.models.functions import Coalesce
 
 from arrears.models import Allocation, Charge
 from arrears.money import ZERO
-from assignments.roles import LEGAL, MANAGER, SERVICE, SUPERVISOR, has_role
+from core.roles import NOTICE_KEEPERS, NOTICE_READERS, has_role
 
 from .models import Delivery, Notice
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-# Customer service prints and delivers the letters, legal relies on them in court, managers oversee both.
-NOTICE_KEEPERS = (SERVICE, MANAGER, LEGAL)
-# Supervisors follow escalations: they read the list and a notice's status, but not the letter (full name and
-# address) or the delivery photos, and record nothing.
-NOTICE_READERS = (*NOTICE_KEEPERS, SUPERVISOR)
 
 # The limitation period (诉讼时效) is 3 years; a charge is at risk once its period is more than 2.5 years old.
 LIMITATION_YEARS = 3

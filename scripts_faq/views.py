@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from assignments.roles import MANAGER, has_role
+from core.roles import MANAGER, has_role
 
 from .choices import ObjectionCategory
 from .forms import FaqAnswerForm, ScriptEntryForm

@@ -13,7 +13,7 @@ from arrears.importer import uploads
 from arrears.importer.columns import SHEETS
 from arrears.importer.template import template_workbook
 from arrears.models import Allocation, Charge, Community, Household, Payment
-from assignments.roles import FINANCE, LEGAL, MANAGER, SERVICE, STAFF, SUPERVISOR
+from core.roles import FINANCE, LEGAL, MANAGER, SERVICE, STAFF, SUPERVISOR
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assignments.roles import ALL_ROLES, MANAGER, STAFF
+from core.roles import ALL_ROLES, MANAGER, STAFF
 from scripts_faq.choices import ObjectionCategory
 from scripts_faq.models import FaqAnswer, PhoneStage, ScriptEntry, ScriptKind
 from scripts_faq.services import (

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 
-from assignments import roles
 from assignments.models import Department, Seniority, Staff
+from core import roles
 
 from .behaviour import shares
 from .names import mobile_phone, person_name

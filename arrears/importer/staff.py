@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext as _
 
 from assignments.models import Department, Staff
-from assignments.roles import MANAGER, has_role
+from core.roles import MANAGER, has_role
 
 from .columns import ROLE_LABELS, STAFF, YES_NO_LABELS
 from .parse import CellError, parse_amount, parse_whole_number

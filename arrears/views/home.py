@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from arrears.templatetags.arrears_nav import navigation_for
+from core.templatetags.navigation import navigation_for
 
 
 @login_required

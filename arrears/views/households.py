@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
 from arrears.filters import HouseholdFilter
 from arrears.masking import mask_name, mask_phone
 from arrears.models import Allocation, Charge, Household
@@ -24,6 +23,7 @@ from arrears.permissions import can_read_households, can_see_full_contact, house
 from arrears.selectors import charge_arrears, with_overdue
 from arrears.selectors_waivers import late_fee_after_listed_waivers, waivers_of
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
+from core.exports import TableExportMixin
 
 from .policy import can_manage_late_fees
 

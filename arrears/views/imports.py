@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from arrears.importer import ImportResult, ledger_import
 from arrears.importer.template import template_workbook
 from arrears.importer.uploads import StoredUpload, UploadForm
-from assignments.roles import FINANCE, MANAGER, has_role
+from core.roles import FINANCE, MANAGER, has_role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

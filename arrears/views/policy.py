@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
 from arrears.filters_policy import OverrideFilter
 from arrears.forms_policy import CommunityPolicyForm, OverrideCreateForm, OverrideForm
 from arrears.late_fee_limits import annual_rate, is_above_threshold, rate_warning, warn_threshold
@@ -23,8 +22,9 @@ from arrears.services.late_fee_policy import (
     late_fee_override_save,
 )
 from arrears.tables_policy import OverrideTable
-from assignments.roles import MANAGER, has_role
-from assignments.views.manage_access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.exports import TableExportMixin
+from core.roles import MANAGER, has_role
 
 PAGE_SIZE = 50
 RECENT_CHANGES = 20

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
 from arrears.filters_policy import WaiverFilter
 from arrears.forms_policy import WaiverForm
 from arrears.models import LateFeeWaiver
@@ -19,7 +18,8 @@ from arrears.permissions import households_visible_to
 from arrears.selectors_waivers import household_late_fee, waivers_of
 from arrears.services.waivers import waiver_cancel, waiver_grant
 from arrears.tables_policy import WaiverTable
-from assignments.views.manage_access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.exports import TableExportMixin
 
 from .policy import can_manage_late_fees
 

@@ -26,9 +26,9 @@ from arrears.money import round_money
 from arrears.permissions import can_see_full_contact, households_visible_to
 from assignments.forms import ContactForm, parse_day
 from assignments.models import Assignment, Contact, Outcome, Staff
-from assignments.roles import MANAGER, SERVICE, STAFF, SUPERVISOR, has_role
 from assignments.selectors import HOUSEHOLD_RELATED, household_cards, household_history, tasks_for
 from assignments.services import contact_record
+from core.roles import MANAGER, SERVICE, STAFF, SUPERVISOR, has_role
 from finance.selectors import recently_rejected
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from arrears.exports import table_export
 from arrears.money import ZERO
 from arrears.selectors import overdue_by_household
 from assignments.forms_manage import LeaveForm, MemberForm, PinForm
@@ -32,8 +31,8 @@ from assignments.permissions import (
 from assignments.services.campaigns import leave_add, leave_remove, member_set, pin_remove, pin_set
 from assignments.services.split import split_for_day
 from assignments.tables import CampaignPeopleTable, PinTable, campaign_status
-
-from .manage_access import add_service_errors, allowed_only
+from core.access import add_service_errors, allowed_only
+from core.exports import table_export
 
 PEOPLE_PER_PAGE = 60
 PINS_PER_PAGE = 20

@@ -10,15 +10,14 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
 from assignments.filters import CampaignFilter
 from assignments.forms_manage import CampaignForm
 from assignments.models import SplitRun
 from assignments.permissions import campaigns_visible_to, can_manage_campaigns, can_open_campaigns
 from assignments.services.campaigns import campaign_create, campaign_update
 from assignments.tables import CampaignTable
-
-from .manage_access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.exports import TableExportMixin
 
 PAGE_SIZE = 25
 FORM_RENAMES = {"target": "target_percent"}

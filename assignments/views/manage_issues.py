@@ -10,15 +10,14 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
 from assignments.filters import IssueFilter
 from assignments.forms_manage import IssueCloseForm
 from assignments.models import Assignment, IssueRaised, IssueStatus
 from assignments.permissions import can_open_issues, issues_visible_to
 from assignments.services.issues import issue_close
 from assignments.tables import IssueTable
-
-from .manage_access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.exports import TableExportMixin
 
 PAGE_SIZE = 30
 FILTER_FIELDS = ("status", "department", "overdue")

@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from assignments.permissions import is_manager, staff_visible_to
-
-from .manage_access import allowed_only
+from core.access import allowed_only
 
 
 @allowed_only(is_manager)

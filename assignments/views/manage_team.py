@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from arrears.exports import TableExportMixin, table_export
 from arrears.models import Household, Payment
 from arrears.models.households import household_label
 from arrears.models.ledger import PaymentStatus
@@ -40,8 +39,8 @@ from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.permissions import can_open_team, staff_visible_to
 from assignments.priority import Promise, promise_kept, promise_state
 from assignments.tables import BrokenPromiseTable, TeamTable
-
-from .manage_access import AllowedMixin, wants_fragment
+from core.access import AllowedMixin, wants_fragment
+from core.exports import TableExportMixin, table_export
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 PAGE_SIZE = 60

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2.views import SingleTableView
 
-from arrears.exports import TableExportMixin
 from arrears.models import Community
-from assignments.views.manage_access import AllowedMixin, allowed_only
+from core.access import AllowedMixin, allowed_only
+from core.exports import TableExportMixin
 
 from ..day_export import day_workbook
 from ..forms import DayForm

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from arrears.models import Payment
 from arrears.services import payment_record
-from assignments.views.manage_access import add_service_errors, allowed_only
+from core.access import add_service_errors, allowed_only
 
 from ..forms import DeskPaymentForm
 from ..permissions import can_record_at_desk

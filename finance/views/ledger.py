@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.ledger_export import write_ledger_workbook
-from assignments.views.manage_access import allowed_only
+from core.access import allowed_only
 
 from ..forms import LedgerExportForm
 from ..permissions import can_act

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from arrears.models import Allocation, Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.services import payment_reverse
-from assignments.views.manage_access import add_service_errors, allowed_only
+from core.access import add_service_errors, allowed_only
 
 from ..forms import ReversalForm
 from ..permissions import can_act

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
 from arrears.models import Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.services import payment_reject, payment_verify
-from assignments.views.manage_access import AllowedMixin, allowed_only, wants_fragment
+from core.access import AllowedMixin, allowed_only, wants_fragment
+from core.exports import TableExportMixin
 
 from ..filters import PendingPaymentFilter
 from ..forms import RejectForm

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
-from assignments.views.manage_access import AllowedMixin, allowed_only
+from core.access import AllowedMixin, allowed_only
+from core.exports import TableExportMixin
 
 from ..filters import StatementUploadFilter
 from ..forms import StatementUploadForm

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from arrears.exports import table_export
-from assignments.roles import MANAGER, SERVICE, has_role
-from assignments.views.manage_access import add_service_errors, allowed_only
+from core.access import add_service_errors, allowed_only
+from core.exports import table_export
+from core.roles import MANAGER, SERVICE, has_role
 
 from ..forms_letters import BatchForm
 from ..models import BatchStatus, NoticeBatch

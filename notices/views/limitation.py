@@ -9,9 +9,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.data import TableListData
 
-from arrears.exports import TableExportMixin
 from arrears.models import Charge
-from assignments.views.manage_access import AllowedMixin, wants_fragment
+from core.access import AllowedMixin, wants_fragment
+from core.exports import TableExportMixin
 
 from ..filters import LimitationRiskFilter
 from ..selectors import LIMITATION_YEARS, can_read_limitation_risk, limitation_risk, risk_cutoff

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from arrears.exports import TableExportMixin
 from arrears.masking import mask_name
 from arrears.models.households import OwnerKind
-from assignments.views.manage_access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
+from core.exports import TableExportMixin
 
 from ..deliveries import delivery_record
 from ..filters import NoticeFilter

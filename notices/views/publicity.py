@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from arrears.models import Building, Community
 from arrears.permissions import households_visible_to
-from assignments.roles import MANAGER, SERVICE, has_role
-from assignments.views.manage_access import allowed_only
+from core.access import allowed_only
+from core.roles import MANAGER, SERVICE, has_role
 from notices.publicity import building_title, buildings_in_arrears, publicity_for, publicity_pdf
 
 

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from arrears.models import Community
-from assignments.roles import MANAGER, has_role
-from assignments.views.manage_access import add_service_errors, allowed_only
+from core.access import add_service_errors, allowed_only
+from core.roles import MANAGER, has_role
 
 from ..forms_letters import WordingForm
 from ..models import NoticeLevel, NoticeWording

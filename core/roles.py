@@ -24,6 +24,11 @@ ALL_ROLES = tuple(ROLE_LABELS)
 HOUSEHOLD_READERS = frozenset({MANAGER, SUPERVISOR, FINANCE, SERVICE, LEGAL})
 # Roles that see an owner's full name and phone number on the household page.
 FULL_CONTACT_READERS = frozenset({MANAGER})
+# Customer service prints and delivers the letters, legal relies on them in court, managers oversee both.
+NOTICE_KEEPERS = frozenset({SERVICE, MANAGER, LEGAL})
+# Supervisors follow escalations: they read the list and a notice's status, but not the letter (full name and
+# address) or the delivery photos, and record nothing.
+NOTICE_READERS = NOTICE_KEEPERS | {SUPERVISOR}
 
 
 def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:

@@ -1,11 +1,22 @@
-"""The navigation a user's roles open, for the base layout and the home page."""
+"""The navigation a user's roles open, for the base layout and the home page.
+
+By role only, so the navigation costs no query and this module needs no app above it; each page still checks its
+own access (a department head without the supervisor role opens the team pages from a link).
+"""
 
 from django import template
 
-from arrears.permissions import can_read_households
-from assignments.permissions import can_open_campaigns
-from assignments.roles import FINANCE, MANAGER, SERVICE, STAFF, SUPERVISOR, has_role, roles_of
-from notices.selectors import can_read_notices
+from core.roles import (
+    FINANCE,
+    HOUSEHOLD_READERS,
+    MANAGER,
+    NOTICE_READERS,
+    SERVICE,
+    STAFF,
+    SUPERVISOR,
+    has_role,
+    roles_of,
+)
 
 register = template.Library()
 
@@ -14,16 +25,13 @@ def navigation_for(user) -> dict[str, bool]:
     """Which pages the user may open, and which notes the home page shows them."""
     if not user.is_authenticated:
         return {}
-    reads_households = can_read_households(user)
     return {
-        "households": reads_households,
+        "households": has_role(user, *HOUSEHOLD_READERS),
         "imports": has_role(user, FINANCE, MANAGER),
         "admin": user.is_staff or user.is_superuser,
         "tasks": has_role(user, STAFF),
         "task_sheets": has_role(user, STAFF, SUPERVISOR, MANAGER, SERVICE),
-        "campaigns": can_open_campaigns(user),
-        # By role only, so the navigation costs no query; a department head without the supervisor role
-        # still opens these pages from a link.
+        "campaigns": has_role(user, MANAGER, SUPERVISOR),
         "team": has_role(user, MANAGER, SUPERVISOR),
         "issues": has_role(user, MANAGER, SUPERVISOR, SERVICE),
         "finance": has_role(user, FINANCE, MANAGER),
@@ -31,7 +39,7 @@ def navigation_for(user) -> dict[str, bool]:
         "dashboard": has_role(user, MANAGER, SUPERVISOR),
         "late_fees": has_role(user, MANAGER),
         "publicity": has_role(user, MANAGER, SERVICE),
-        "notices": can_read_notices(user),
+        "notices": has_role(user, *NOTICE_READERS),
         "scripts": True,
         "no_role": not roles_of(user),
     }
