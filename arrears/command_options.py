@@ -4,17 +4,19 @@ from datetime import date
 
 from django.core.management.base import CommandError
 
+from core.dates import DateInputError, parse_date
+
 from .models import Community
 
 
 def date_option(text: str | None, option: str) -> date | None:
-    """``YYYY-MM-DD`` as a date (None when not given); a clear message in Chinese otherwise."""
+    """``YYYY-MM-DD`` as a date within core.dates' window (None when not given); a message in Chinese otherwise."""
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"{option} 日期格式错误:{text!r},应为 YYYY-MM-DD") from exc
+        return parse_date(text)
+    except DateInputError as exc:
+        raise CommandError(f"{option}:{exc}") from exc
 
 
 def community_option(code: str | None) -> Community:

@@ -2,7 +2,6 @@
 assignments.services.contact_record, whose errors come back keyed by these same field names."""
 
 import uuid
-from datetime import date
 
 from django import forms
 from django.utils import timezone
@@ -138,14 +137,3 @@ class ContactForm(forms.Form):
         else:
             for message in error.messages:
                 self.add_error(None, message)
-
-
-def parse_day(raw: str | None, default: date) -> tuple[date, bool]:
-    """A ``?date=YYYY-MM-DD`` value, or ``default`` with an error flag when it does not parse."""
-    raw = (raw or "").strip()
-    if not raw:
-        return default, False
-    try:
-        return date.fromisoformat(raw), False
-    except ValueError:
-        return default, True

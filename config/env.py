@@ -1,6 +1,7 @@
 """Every setting that comes from the environment is read here, and a bad value stops start-up."""
 
 import os
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -79,6 +80,15 @@ SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 
 # Generated letters and uploads; a worker must share it with the web server (the tests point both at a tmp dir).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "").strip() or BASE_DIR / "var" / "media")
+
+# The earliest date the product accepts anywhere a date is typed (core.dates): no charge of a ledger predates it.
+_earliest_raw = os.environ.get("LEDGER_EARLIEST_DATE", "2000-01-01").strip()
+try:
+    LEDGER_EARLIEST_DATE = date.fromisoformat(_earliest_raw)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"LEDGER_EARLIEST_DATE must be a date YYYY-MM-DD, not {_earliest_raw!r}") from exc
+if not date(1900, 1, 1) <= LEDGER_EARLIEST_DATE <= date(2100, 1, 1):
+    raise ImproperlyConfigured(f"LEDGER_EARLIEST_DATE must lie between 1900 and 2100, not {_earliest_raw!r}")
 
 # Annualised 违约金 rate above which the late-fee pages warn that courts often cut it (DOMAIN.md "Late fee").
 # Up to 3.65: the highest daily rate a policy may hold (0.01) times 365.

@@ -160,7 +160,7 @@ def test_command_json_and_table(ledger, capsys):
 
 
 def test_command_rejects_bad_input(ledger):
-    with pytest.raises(CommandError, match="日期格式错误"):
+    with pytest.raises(CommandError, match="日期格式应为 YYYY-MM-DD"):
         call_command("arrears_report", "--as-of", "2026-13-01")
     with pytest.raises(CommandError, match="小区编码不存在"):
         call_command("arrears_report", "--as-of", "2026-03-31", "--community", "NOPE")

@@ -238,7 +238,7 @@ def test_refresh_twice_keeps_one_snapshot_a_day(ledger):
 def test_refresh_command_rejects_bad_input(db):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="日期格式错误"):
+    with pytest.raises(CommandError, match="日期格式应为 YYYY-MM-DD"):
         call_command("refresh_dashboard", "--date", "2026-13-01")
     with pytest.raises(CommandError, match="未知的小区编码"):
         call_command("refresh_dashboard", "--community", "NOPE")

@@ -180,7 +180,7 @@ def test_unknown_building_is_404_and_bad_dates_400(client, user_with_role, build
     url = reverse("publicity_pdf", args=[building.pk])
     assert client.get(url, {"as_of": "2026-02-30"}).status_code == 400
     response = client.get(url, {"as_of": "2026-04-01"})
-    assert response.status_code == 400 and "不能晚于今天" in response.content.decode()
+    assert response.status_code == 400 and "不能晚于 2026-03-31" in response.content.decode()
 
 
 def test_picker_lists_buildings_in_arrears_with_their_links(client, user_with_role, building):

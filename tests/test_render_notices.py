@@ -57,7 +57,7 @@ def test_one_household_by_label(community, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--as-of", "2026-13-01", "--level", "demand"], "日期格式错误"),
+        (["--as-of", "2026-13-01", "--level", "demand"], "日期格式应为 YYYY-MM-DD"),
         (["--as-of", "2026-04-30", "--level", "滞纳金通知"], "未知的通知级别"),
         (["--as-of", "2026-04-30", "--level", "demand", "--community", "XX"], "小区编码不存在"),
         (["--as-of", "2026-04-30", "--level", "demand", "--building", "99"], "没有楼栋"),

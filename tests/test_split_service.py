@@ -144,7 +144,7 @@ def test_command_json(world, capsys):
 
 
 def test_command_rejects_bad_date_and_no_campaign(db):
-    with pytest.raises(CommandError, match="日期格式错误"):
+    with pytest.raises(CommandError, match="日期格式应为 YYYY-MM-DD"):
         call_command("split_arrears", "--date", "2026-02-30")
     with pytest.raises(CommandError, match="没有进行中的集中催费行动"):
         call_command("split_arrears", "--date", "2026-03-01")

@@ -5,14 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db.models import DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from arrears.filters import HouseholdFilter
 from arrears.masking import mask_name, mask_phone
@@ -23,30 +20,25 @@ from arrears.permissions import can_read_households, can_see_full_contact, house
 from arrears.selectors import charge_arrears, with_overdue
 from arrears.selectors_waivers import late_fee_after_listed_waivers, waivers_of
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
-from core.exports import TableExportMixin
+from core.dates import date_param
+from core.lists import ListPage
 
 from .policy import can_manage_late_fees
 
-PAGE_SIZE = 50
 FILTER_FIELDS = ("building", "occupancy", "segment", "min_overdue")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
-class HouseholdReaderRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Anonymous users go to the login page; users without a household-reading role get 403."""
-
-    def test_func(self) -> bool:
-        return can_read_households(self.request.user)
-
-
-class HouseholdListView(HouseholdReaderRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
+class HouseholdListView(ListPage):
     """Households with their overdue principal as of today, filtered and sorted; htmx gets the table only."""
 
     table_class = HouseholdTable
     export_name = _("房屋欠费")
     filterset_class = HouseholdFilter
-    table_pagination = {"per_page": PAGE_SIZE}
     template_name = "arrears/household_list.html"
+    results_template_name = "arrears/household_list_results.html"
+    filter_fields = FILTER_FIELDS
+    allowed = staticmethod(can_read_households)
 
     def get_queryset(self):
         households = (
@@ -56,16 +48,9 @@ class HouseholdListView(HouseholdReaderRequiredMixin, TableExportMixin, SingleTa
         )
         return with_overdue(households, timezone.localdate())
 
-    def get_template_names(self) -> list[str]:
-        htmx = getattr(self.request, "htmx", None)
-        if htmx and not htmx.history_restore_request:
-            return ["arrears/household_list_results.html"]
-        return [self.template_name]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["as_of"] = timezone.localdate()
-        context["active_filters"] = sum(1 for name in FILTER_FIELDS if self.request.GET.get(name))
         return context
 
 
@@ -129,18 +114,6 @@ def _ledger_charges(household: Household, as_of: date) -> list[LedgerCharge]:
     return rows
 
 
-def _as_of(request) -> tuple[date, str]:
-    """The date of the page: ``?as_of=YYYY-MM-DD`` or today, with an error message for a bad value."""
-    today = timezone.localdate()
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return today, ""
-    try:
-        return date.fromisoformat(raw), ""
-    except ValueError:
-        return today, _("日期格式应为 YYYY-MM-DD,已按今天计算。")
-
-
 def _collector_name(user) -> str:
     if user is None:
         return ""
@@ -160,7 +133,7 @@ def household_detail(request, pk: int):
         .prefetch_related("owner__segment_tags"),
         pk=pk,
     )
-    as_of, as_of_error = _as_of(request)
+    as_of, as_of_error = date_param(request)
     charges = _ledger_charges(household, as_of)
     principal = sum((row.outstanding for row in charges if row.is_due), ZERO)
     waivers = list(waivers_of(household))

@@ -8,8 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from arrears.filters_policy import OverrideFilter
 from arrears.forms_policy import CommunityPolicyForm, OverrideCreateForm, OverrideForm
@@ -22,11 +20,10 @@ from arrears.services.late_fee_policy import (
     late_fee_override_save,
 )
 from arrears.tables_policy import OverrideTable
-from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
-from core.exports import TableExportMixin
+from core.access import add_service_errors, allowed_only
+from core.lists import ListPage
 from core.roles import MANAGER, has_role
 
-PAGE_SIZE = 50
 RECENT_CHANGES = 20
 COMMUNITY_RENAMES = {
     "late_fee_daily_rate": "daily_rate",
@@ -110,7 +107,7 @@ def community_edit(request, pk: int):
     )
 
 
-class OverrideListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class OverrideListView(ListPage):
     """Households with their own 违约金 terms, filtered by community; htmx gets the table only."""
 
     export_name = gettext_lazy("房屋违约金特别约定")
@@ -118,18 +115,13 @@ class OverrideListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterV
     allowed = staticmethod(can_manage_late_fees)
     table_class = OverrideTable
     filterset_class = OverrideFilter
-    table_pagination = {"per_page": PAGE_SIZE}
     template_name = "arrears/policy_override_list.html"
+    results_template_name = "arrears/policy_override_results.html"
 
     def get_queryset(self):
         return LateFeeOverride.objects.filter(household__in=households_visible_to(self.request.user)).select_related(
             "household__community", "household__building"
         )
-
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["arrears/policy_override_results.html"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,8 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from arrears.filters_policy import WaiverFilter
 from arrears.forms_policy import WaiverForm
@@ -18,12 +16,10 @@ from arrears.permissions import households_visible_to
 from arrears.selectors_waivers import household_late_fee, waivers_of
 from arrears.services.waivers import waiver_cancel, waiver_grant
 from arrears.tables_policy import WaiverTable
-from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
-from core.exports import TableExportMixin
+from core.access import add_service_errors, allowed_only
+from core.lists import ListPage
 
 from .policy import can_manage_late_fees
-
-PAGE_SIZE = 50
 
 
 @allowed_only(can_manage_late_fees)
@@ -93,7 +89,7 @@ def waiver_cancel_view(request, pk: int):
     return redirect("household_detail", pk=waiver.household_id)
 
 
-class WaiverListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class WaiverListView(ListPage):
     """Every waiver, newest first, filtered by community and state; htmx gets the table only."""
 
     export_name = gettext_lazy("违约金减免")
@@ -101,15 +97,10 @@ class WaiverListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterVie
     allowed = staticmethod(can_manage_late_fees)
     table_class = WaiverTable
     filterset_class = WaiverFilter
-    table_pagination = {"per_page": PAGE_SIZE}
     template_name = "arrears/waiver_list.html"
+    results_template_name = "arrears/waiver_list_results.html"
 
     def get_queryset(self):
         return LateFeeWaiver.objects.filter(household__in=households_visible_to(self.request.user)).select_related(
             "household__community", "household__building", "approved_by", "cancelled_by"
         )
-
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["arrears/waiver_list_results.html"]
-        return [self.template_name]

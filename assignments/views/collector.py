@@ -24,10 +24,11 @@ from django_htmx.http import reswap, retarget
 from arrears.models import Household, Payment
 from arrears.money import round_money
 from arrears.permissions import can_see_full_contact, households_visible_to
-from assignments.forms import ContactForm, parse_day
+from assignments.forms import ContactForm
 from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.selectors import HOUSEHOLD_RELATED, household_cards, household_history, tasks_for
 from assignments.services import contact_record
+from core.dates import date_param
 from core.roles import MANAGER, SERVICE, STAFF, SUPERVISOR, has_role
 from finance.selectors import recently_rejected
 
@@ -264,10 +265,8 @@ def task_sheet(request: HttpRequest) -> HttpResponse:
     if not (prints_for_others or has_role(user, STAFF)):
         raise PermissionDenied
     today = timezone.localdate()
-    day, bad_date = parse_day(request.GET.get("date"), today)
-    notes = []
-    if bad_date:
-        notes.append(_("日期格式应为 YYYY-MM-DD,已按今天显示。"))
+    day, date_error = date_param(request, "date", default=today)
+    notes = [date_error] if date_error else []
     own = _staff_of(user)
     staff_id = request.GET.get("staff", "").strip()
     if staff_id:

@@ -7,8 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from assignments.filters import CampaignFilter
 from assignments.forms_manage import CampaignForm
@@ -16,14 +14,14 @@ from assignments.models import SplitRun
 from assignments.permissions import campaigns_visible_to, can_manage_campaigns, can_open_campaigns
 from assignments.services.campaigns import campaign_create, campaign_update
 from assignments.tables import CampaignTable
-from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
-from core.exports import TableExportMixin
+from core.access import add_service_errors, allowed_only
+from core.lists import ListPage
 
 PAGE_SIZE = 25
 FORM_RENAMES = {"target": "target_percent"}
 
 
-class CampaignListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class CampaignListView(ListPage):
     """Campaigns with their state and whether today's split exists; htmx gets the table only."""
 
     allowed = staticmethod(can_open_campaigns)
@@ -32,6 +30,7 @@ class CampaignListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterV
     filterset_class = CampaignFilter
     table_pagination = {"per_page": PAGE_SIZE}
     template_name = "assignments/manage/campaign_list.html"
+    results_template_name = "assignments/manage/campaign_list_results.html"
 
     def get_queryset(self):
         today_run = SplitRun.objects.filter(campaign=OuterRef("pk"), day=timezone.localdate())
@@ -40,11 +39,6 @@ class CampaignListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterV
             .prefetch_related("communities")
             .annotate(split_today=Exists(today_run))
         )
-
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["assignments/manage/campaign_list_results.html"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

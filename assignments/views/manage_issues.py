@@ -7,8 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from assignments.filters import IssueFilter
 from assignments.forms_manage import IssueCloseForm
@@ -16,14 +14,14 @@ from assignments.models import Assignment, IssueRaised, IssueStatus
 from assignments.permissions import can_open_issues, issues_visible_to
 from assignments.services.issues import issue_close
 from assignments.tables import IssueTable
-from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
-from core.exports import TableExportMixin
+from core.access import add_service_errors, allowed_only
+from core.lists import ListPage
 
 PAGE_SIZE = 30
 FILTER_FIELDS = ("status", "department", "overdue")
 
 
-class IssueListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class IssueListView(ListPage):
     """Issues the user may see, open ones first by deadline, overdue ones highlighted; htmx gets the table only."""
 
     allowed = staticmethod(can_open_issues)
@@ -32,21 +30,17 @@ class IssueListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView
     filterset_class = IssueFilter
     table_pagination = {"per_page": PAGE_SIZE}
     template_name = "assignments/manage/issue_list.html"
+    results_template_name = "assignments/manage/issue_list_results.html"
+    filter_fields = FILTER_FIELDS
 
     def get_queryset(self):
         return issues_visible_to(self.request.user).select_related(
             "household__building", "household__community", "department", "raised_by"
         )
 
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["assignments/manage/issue_list_results.html"]
-        return [self.template_name]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
-        context["active_filters"] = sum(1 for name in FILTER_FIELDS if self.request.GET.get(name))
         return context
 
 

@@ -26,8 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import RequestConfig
 
 from arrears.models import Household, Payment
 from arrears.models.households import household_label
@@ -39,8 +38,8 @@ from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.permissions import can_open_team, staff_visible_to
 from assignments.priority import Promise, promise_kept, promise_state
 from assignments.tables import BrokenPromiseTable, TeamTable
-from core.access import AllowedMixin, wants_fragment
-from core.exports import TableExportMixin, table_export
+from core.exports import table_export
+from core.lists import ListPage
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 PAGE_SIZE = 60
@@ -185,7 +184,7 @@ def is_flagged_broken(p: PromiseRow) -> bool:
     return p.state == "broken" and p.arrears > 0
 
 
-class TeamView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class TeamView(ListPage):
     """Per person today: assigned, contacted, promises, payments, who has not started; then broken promises."""
 
     allowed = staticmethod(can_open_team)
@@ -194,6 +193,7 @@ class TeamView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
     filterset_class = TeamFilter
     table_pagination = {"per_page": PAGE_SIZE}
     template_name = "assignments/manage/team.html"
+    results_template_name = "assignments/manage/team_results.html"
 
     def get_queryset(self):
         return team_queryset(staff_visible_to(self.request.user).filter(active=True), self.today)
@@ -201,11 +201,6 @@ class TeamView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
     @property
     def today(self) -> date:
         return timezone.localdate()
-
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["assignments/manage/team_results.html"]
-        return [self.template_name]
 
     def _promises(self) -> list[PromiseRow]:
         if not hasattr(self, "_promise_rows"):

@@ -11,14 +11,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from arrears.models import Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.services import payment_reject, payment_verify
-from core.access import AllowedMixin, allowed_only, wants_fragment
-from core.exports import TableExportMixin
+from core.access import allowed_only, wants_fragment
+from core.lists import ListPage
 
 from ..filters import PendingPaymentFilter
 from ..forms import RejectForm
@@ -27,19 +25,19 @@ from ..selectors import pending_payments
 from ..tables import BULK_FORM_ID, PendingPaymentTable
 from .access import back_to, error_text
 
-PAGE_SIZE = 50
 FILTER_FIELDS = ("community", "collected_by", "channel", "paid_from", "paid_to")
 BULK_LIMIT = 200
 
 
-class PendingQueueView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class PendingQueueView(ListPage):
     """Pending payments from collectors and the service desk, oldest first; htmx gets the table only."""
 
     allowed = staticmethod(can_read_queue)
     table_class = PendingPaymentTable
     filterset_class = PendingPaymentFilter
-    table_pagination = {"per_page": PAGE_SIZE}
     template_name = "finance/queue.html"
+    results_template_name = "finance/queue_results.html"
+    filter_fields = FILTER_FIELDS
     export_name = gettext_lazy("待复核收款")
 
     def get_queryset(self):
@@ -48,14 +46,8 @@ class PendingQueueView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterV
     def get_table_kwargs(self):
         return {"can_act": can_act(self.request.user)}
 
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["finance/queue_results.html"]
-        return [self.template_name]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["active_filters"] = sum(1 for name in FILTER_FIELDS if self.request.GET.get(name))
         context["can_act"] = can_act(self.request.user)
         context["bulk_form_id"] = BULK_FORM_ID
         return context

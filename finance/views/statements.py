@@ -3,11 +3,9 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
-from core.access import AllowedMixin, allowed_only
-from core.exports import TableExportMixin
+from core.access import allowed_only
+from core.lists import ListPage
 
 from ..filters import StatementUploadFilter
 from ..forms import StatementUploadForm
@@ -20,7 +18,7 @@ from ..statements import StatementError, parse_statement
 from ..tables import StatementUploadTable
 
 
-class StatementListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class StatementListView(ListPage):
     """Earlier uploads, and the upload form (POST parses, matches and stores)."""
 
     allowed = staticmethod(can_act)

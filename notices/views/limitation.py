@@ -1,38 +1,19 @@
 """The limitation-risk list: unpaid charges whose 3-year limitation period is about to run out."""
 
-from datetime import date
-
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 from django_tables2.data import TableListData
 
 from arrears.models import Charge
-from core.access import AllowedMixin, wants_fragment
-from core.exports import TableExportMixin
+from core.dates import date_param
+from core.lists import ListPage
 
 from ..filters import LimitationRiskFilter
 from ..selectors import LIMITATION_YEARS, can_read_limitation_risk, limitation_risk, risk_cutoff
 from ..tables import LimitationRiskTable
 
-PAGE_SIZE = 50
 
-
-def parse_as_of(raw: str) -> tuple[date, str]:
-    """``?as_of=YYYY-MM-DD`` or today, with an error message for a malformed value."""
-    today = timezone.localdate()
-    raw = (raw or "").strip()
-    if not raw:
-        return today, ""
-    try:
-        return date.fromisoformat(raw), ""
-    except ValueError:
-        return today, _("日期格式应为 YYYY-MM-DD,已按今天计算。")
-
-
-class LimitationRiskView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class LimitationRiskView(ListPage):
     """Charges due more than 2.5 years ago, still unpaid, with no delivered notice since; oldest first."""
 
     export_name = gettext_lazy("诉讼时效风险")
@@ -40,11 +21,11 @@ class LimitationRiskView(AllowedMixin, TableExportMixin, SingleTableMixin, Filte
     allowed = staticmethod(can_read_limitation_risk)
     table_class = LimitationRiskTable
     filterset_class = LimitationRiskFilter
-    table_pagination = {"per_page": PAGE_SIZE}
     template_name = "notices/limitation_risk.html"
+    results_template_name = "notices/limitation_risk_results.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.as_of, self.as_of_error = parse_as_of(request.GET.get("as_of", ""))
+        self.as_of, self.as_of_error = date_param(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -58,11 +39,6 @@ class LimitationRiskView(AllowedMixin, TableExportMixin, SingleTableMixin, Filte
 
     def get_table_kwargs(self):
         return {"as_of": self.as_of}
-
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["notices/limitation_risk_results.html"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

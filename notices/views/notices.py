@@ -9,13 +9,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
 
 from arrears.masking import mask_name
 from arrears.models.households import OwnerKind
-from core.access import AllowedMixin, add_service_errors, allowed_only, wants_fragment
-from core.exports import TableExportMixin
+from core.access import add_service_errors, allowed_only
+from core.lists import ListPage
 
 from ..deliveries import delivery_record
 from ..filters import NoticeFilter
@@ -25,11 +23,10 @@ from ..selectors import can_keep_notices, can_read_notices, notices_visible_to, 
 from ..tables import NoticeTable
 from .batches import can_make_batches
 
-PAGE_SIZE = 50
 FILTER_FIELDS = ("community", "building", "level", "delivery", "date_from", "date_to")
 
 
-class NoticeListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterView):
+class NoticeListView(ListPage):
     """Every notice with its delivery status, filtered and sorted; htmx gets the table only."""
 
     export_name = gettext_lazy("催费通知")
@@ -37,8 +34,9 @@ class NoticeListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterVie
     allowed = staticmethod(can_read_notices)
     table_class = NoticeTable
     filterset_class = NoticeFilter
-    table_pagination = {"per_page": PAGE_SIZE}
     template_name = "notices/notice_list.html"
+    results_template_name = "notices/notice_list_results.html"
+    filter_fields = FILTER_FIELDS
 
     def get_queryset(self):
         notices = notices_visible_to(self.request.user).select_related(
@@ -46,14 +44,8 @@ class NoticeListView(AllowedMixin, TableExportMixin, SingleTableMixin, FilterVie
         )
         return with_delivery(notices)
 
-    def get_template_names(self) -> list[str]:
-        if wants_fragment(self.request):
-            return ["notices/notice_list_results.html"]
-        return [self.template_name]
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["active_filters"] = sum(1 for name in FILTER_FIELDS if self.request.GET.get(name))
         context["can_keep"] = can_keep_notices(self.request.user)
         context["can_make_batches"] = can_make_batches(self.request.user)
         return context

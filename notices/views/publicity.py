@@ -1,7 +1,5 @@
 """The public arrears list (欠费公示): a building picker and the PDF of one building. Managers and customer service."""
 
-from datetime import date
-
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from arrears.models import Building, Community
 from arrears.permissions import households_visible_to
 from core.access import allowed_only
+from core.dates import DateInputError, date_param, parse_date
 from core.roles import MANAGER, SERVICE, has_role
 from notices.publicity import building_title, buildings_in_arrears, publicity_for, publicity_pdf
 
@@ -20,25 +19,10 @@ def can_print_publicity(user) -> bool:
     return has_role(user, MANAGER, SERVICE)
 
 
-def _as_of(request) -> tuple[date, str]:
-    """``?as_of=YYYY-MM-DD`` (not after today) or today, with an error message for a bad value."""
-    today = timezone.localdate()
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return today, ""
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        return today, _("日期格式应为 YYYY-MM-DD,已按今天计算。")
-    if value > today:
-        return today, _("公示日期不能晚于今天,已按今天计算。")
-    return value, ""
-
-
 @allowed_only(can_print_publicity)
 def publicity_index(request):
     """Each community's buildings with rooms in arrears on the date, each with its PDF link."""
-    as_of, error = _as_of(request)
+    as_of, error = date_param(request, latest=timezone.localdate())
     households = households_visible_to(request.user)
     communities = [
         (community, buildings_in_arrears(community, as_of, households))
@@ -58,9 +42,11 @@ def publicity_download(request, pk: int):
     building = get_object_or_404(
         Building.objects.filter(pk__in=households.values("building_id")).select_related("community"), pk=pk
     )
-    as_of, error = _as_of(request)
-    if error:
-        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    today = timezone.localdate()
+    try:
+        as_of = parse_date(request.GET["as_of"], latest=today) if request.GET.get("as_of") else today
+    except DateInputError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     pdf = publicity_pdf(publicity_for(building, as_of, households))
     filename = _("欠费公示-%(community)s-%(building)s-%(date)s.pdf") % {
         "community": building.community.code,
