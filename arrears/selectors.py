@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.sorting import natural_key
+
 from .late_fee import LateFeePolicy, late_fee, outstanding
 from .models import Allocation, Charge, Community, Household, LateFeeOverride, LateFeeWaiver
 from .models.households import household_label
@@ -219,12 +221,8 @@ def community_arrears(
                     late_fee_waived=used,
                 )
             )
-    result.sort(key=lambda h: _natural_key(h.label))
+    result.sort(key=lambda h: natural_key(h.label))
     return result
-
-
-def _natural_key(label: str):
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in label.split("-")]
 
 
 def _total(queryset: QuerySet, field: str = "amount") -> Decimal:

@@ -13,6 +13,7 @@ from django.db.models import Case, DateField, F, Sum, When
 from arrears.models import Allocation, Charge, Community, Household
 from arrears.money import ZERO, format_money
 from arrears.selectors import collection_rates, community_arrears, overdue_by_household
+from core.sorting import natural_key
 
 from .figures import AGING_BUCKETS, aging_bucket
 
@@ -119,12 +120,8 @@ def buildings(community: Community, owing: dict[int, Decimal]) -> list[dict]:
             row = totals.setdefault(name, [ZERO, 0])
             row[0] += owed
             row[1] += 1
-    names = sorted(totals, key=_natural_key)
+    names = sorted(totals, key=natural_key)
     return [{"building": name, "principal": _money(totals[name][0]), "households": totals[name][1]} for name in names]
-
-
-def _natural_key(name: str):
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(name).split("-")]
 
 
 def ledger_figures(community: Community, as_of: date, *, with_late_fee: bool = True) -> tuple[dict, dict[int, Decimal]]:

@@ -19,6 +19,7 @@ from arrears.models import Building, Community, Household
 from arrears.money import ZERO
 from arrears.months import months_overdue
 from arrears.selectors import community_arrears, overdue_by_household
+from core.sorting import natural_key
 
 from .pdf import html_to_pdf, in_document_language
 
@@ -115,12 +116,8 @@ def buildings_in_arrears(community: Community, as_of: date, households: QuerySet
         BuildingArrears(building=b, households=len(by_building[b.pk]), principal=sum(by_building[b.pk], ZERO))
         for b in buildings
     ]
-    result.sort(key=lambda item: _building_key(item.building.name))
+    result.sort(key=lambda item: natural_key(item.building.name))
     return result
-
-
-def _building_key(name: str):
-    return (0, int(name), "") if name.isdigit() else (1, 0, name)
 
 
 def publicity_html(publicity: Publicity) -> str:
