@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from arrears.demo import demo_seed
 from arrears.models import Community
 from arrears.reports import arrears_report
 from dashboard.api import PARTS
 from dashboard.tasks import refresh_snapshots
+from demo.seed import demo_seed
 from tests.factories import StaffFactory, UserFactory
 from tests.factories_dashboard import AS_OF, hand_league, hand_ledger
 

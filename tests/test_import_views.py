@@ -198,7 +198,7 @@ def test_a_file_being_imported_is_not_imported_again(finance_client):
 
 
 def test_the_template_staff_row_is_no_demo_login():
-    from arrears.demo.staff import FIXED_LOGINS
+    from demo.staff import FIXED_LOGINS
 
     login = load_workbook(BytesIO(template_workbook()))["员工"]["A2"].value
     assert login not in FIXED_LOGINS and not (login[0] == "s" and login[1:].isdigit())

@@ -15,24 +15,6 @@ from django.db import connection
 from django.db.models import Count
 
 from arrears.checks import ledger_problems
-from arrears.demo import DELINQUENT_SHARE, default_delinquent
-from arrears.demo.behaviour import (
-    ABSENTEE,
-    DELINQUENT_MIX,
-    HARD_REFUSER,
-    KEY_PERSON,
-    ON_TIME,
-    QUARTERLY,
-    RECENT,
-    SWING,
-    VACANT,
-    month_window,
-    plan_household,
-    shares,
-)
-from arrears.demo.layout import plan_layout
-from arrears.demo.ledger import monthly_fee
-from arrears.demo.staff import DEMO_PASSWORD, SEED_DEPARTMENTS, department_sizes
 from arrears.models import (
     Allocation,
     Building,
@@ -47,6 +29,24 @@ from arrears.models import (
 from arrears.models.households import HouseholdKind, Occupancy, Segment
 from arrears.reports import arrears_report
 from assignments.models import Department, Staff
+from demo.behaviour import (
+    ABSENTEE,
+    DELINQUENT_MIX,
+    HARD_REFUSER,
+    KEY_PERSON,
+    ON_TIME,
+    QUARTERLY,
+    RECENT,
+    SWING,
+    VACANT,
+    month_window,
+    plan_household,
+    shares,
+)
+from demo.layout import plan_layout
+from demo.ledger import monthly_fee
+from demo.seed import DELINQUENT_SHARE, default_delinquent
+from demo.staff import DEMO_PASSWORD, SEED_DEPARTMENTS, department_sizes
 
 TODAY = date(2026, 11, 28)
 SMALL = {"households": 120, "delinquent": 36, "staff": 12, "seed": 7}
@@ -212,7 +212,7 @@ def test_layout_has_exactly_the_households_asked_for():
 
 
 def test_monthly_fee_rounds_half_up_to_the_fen():
-    from arrears.demo.layout import Spot
+    from demo.layout import Spot
 
     assert monthly_fee(Spot("1", "1", "101", Decimal("45.25"), HouseholdKind.SHOP)) == Decimal("203.63")
     assert monthly_fee(Spot("1", "1", "201", Decimal("89.37"), HouseholdKind.RESIDENCE)) == Decimal("196.61")

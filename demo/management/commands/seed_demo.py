@@ -4,8 +4,8 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from arrears.command_options import date_option
-from arrears.demo import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, demo_seed
-from arrears.demo.staff import SEED_STAFF
+from demo.seed import DEFAULT_HOUSEHOLDS, DEFAULT_SEED, demo_seed
+from demo.staff import SEED_STAFF
 
 
 class Command(BaseCommand):
