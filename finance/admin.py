@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 
-from .models import DayClose, StatementUpload
+from arrears.models import DayClose
+
+from .models import StatementUpload
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

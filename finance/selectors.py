@@ -8,11 +8,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arrears.models import Community, Payment, PaymentReversal
+from arrears.models import Community, DayClose, Payment, PaymentReversal
 from arrears.models.ledger import PaymentChannel, PaymentStatus
 from arrears.money import ZERO
-
-from .models import DayClose
 
 # Payments that were money received on their day: verified, and verified then reversed later.
 RECEIVED = (PaymentStatus.VERIFIED, PaymentStatus.REVERSED)

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from arrears.models import Community
+from arrears.day_lock import is_day_closed, lock_community
+from arrears.models import Community, DayClose
 
-from .locks import is_day_closed, lock_community
 from .matching import MatchResult
-from .models import DayClose, StatementUpload
+from .models import StatementUpload
 from .selectors import day_report
 
 

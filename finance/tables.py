@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from arrears.models import Payment
+from arrears.models import DayClose, Payment
 from arrears.templatetags.arrears_format import format_money
 
-from .models import DayClose, StatementUpload
+from .models import StatementUpload
 from .selectors import person_name
 
 TABLE_TEMPLATE = "table.html"

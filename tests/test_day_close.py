@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from arrears.models import Payment, PaymentReversal
+from arrears.models import DayClose, Payment, PaymentReversal
 from arrears.models.ledger import PaymentChannel, PaymentStatus
 from arrears.services import payment_record, payment_reject, payment_reverse, payment_verify
-from finance.models import DayClose
 from finance.selectors import day_report
 from finance.services import day_close
 from tests.factories import PaymentFactory

@@ -1,4 +1,5 @@
 from .community import Building, Community, LateFeeOverride
+from .day_close import DayClose
 from .households import Household, Owner, OwnerSegment
 from .ledger import Allocation, Charge, FeeItem, Payment, PaymentReversal, ReceiptCounter
 from .waivers import LateFeeWaiver
@@ -8,6 +9,7 @@ __all__ = [
     "Building",
     "Charge",
     "Community",
+    "DayClose",
     "FeeItem",
     "Household",
     "LateFeeOverride",

@@ -8,19 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.allocation import allocate
+from arrears.day_lock import assert_day_open
 from arrears.models import Allocation, Charge, Household, Payment, PaymentReversal, ReceiptCounter
 from arrears.models.ledger import PaymentChannel, PaymentStatus
 from arrears.money import ZERO
-
-
-def _assert_day_open(*, community_id: int, day: date, action: str) -> None:
-    """Refuse a write dated on a day finance has closed (finance.locks: 日结 locks the day).
-
-    Imported here, not at the top: finance's models import arrears', and arrears must load without finance.
-    """
-    from finance.locks import assert_day_open
-
-    assert_day_open(community_id=community_id, day=day, action=action)
 
 
 def open_charges(*, household_id: int) -> list[tuple[int, Decimal]]:
@@ -86,7 +77,7 @@ def payment_record(
         raise ValidationError(_("未知的收款方式:%(channel)s") % {"channel": channel})
     if paid_on > timezone.localdate():
         raise ValidationError(_("收款日期不能晚于今天"))
-    _assert_day_open(community_id=household.community_id, day=paid_on, action=_("登记当天的收款"))
+    assert_day_open(community_id=household.community_id, day=paid_on, action=_("登记当天的收款"))
     return Payment.objects.create(
         community_id=household.community_id,
         household=household,
@@ -114,7 +105,7 @@ def payment_verify(*, payment_id: int, verified_by, charge_id: int | None = None
     payment = Payment.objects.select_for_update(of=("self",)).select_related("community").get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
         raise ValidationError(_("该笔收款状态为「%(status)s」,不能复核") % {"status": payment.get_status_display()})
-    _assert_day_open(community_id=payment.community_id, day=payment.paid_on, action=_("复核当天的收款"))
+    assert_day_open(community_id=payment.community_id, day=payment.paid_on, action=_("复核当天的收款"))
     Household.objects.select_for_update().filter(pk=payment.household_id).first()
     charges = open_charges(household_id=payment.household_id)
     if charge_id is not None and charge_id not in {pk for pk, _amount in charges}:
@@ -142,7 +133,7 @@ def payment_reject(*, payment_id: int, rejected_by, reason: str) -> Payment:
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status != PaymentStatus.PENDING:
         raise ValidationError(_("该笔收款状态为「%(status)s」,不能驳回") % {"status": payment.get_status_display()})
-    _assert_day_open(community_id=payment.community_id, day=payment.paid_on, action=_("驳回当天的收款"))
+    assert_day_open(community_id=payment.community_id, day=payment.paid_on, action=_("驳回当天的收款"))
     payment.status = PaymentStatus.REJECTED
     payment.rejection_reason = reason
     payment.verified_by = rejected_by
@@ -170,7 +161,7 @@ def payment_reverse(*, payment_id: int, reversed_by, reason: str, reversed_on: d
         raise ValidationError(_("冲正日期不能早于收款日期"))
     # Only the reversal's own day is checked: a payment of a closed day is corrected by a reversal dated on an
     # open day, which leaves the closed day's figures as they were.
-    _assert_day_open(community_id=payment.community_id, day=reversed_on, action=_("在当天冲正"))
+    assert_day_open(community_id=payment.community_id, day=reversed_on, action=_("在当天冲正"))
     Household.objects.select_for_update().filter(pk=payment.household_id).first()
     reversal = PaymentReversal.objects.create(
         payment=payment, reversed_on=reversed_on, reason=reason, reversed_by=reversed_by

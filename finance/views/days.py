@@ -13,13 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2.views import SingleTableView
 
-from arrears.models import Community
+from arrears.models import Community, DayClose
 from core.access import AllowedMixin, allowed_only
 from core.exports import TableExportMixin
 
 from ..day_export import day_workbook
 from ..forms import DayForm
-from ..models import DayClose
 from ..permissions import can_act
 from ..selectors import DayReport, day_close_of, day_payments, day_report, day_reversals, person_name
 from ..services import day_close

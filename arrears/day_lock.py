@@ -1,12 +1,11 @@
 """The day lock: what happened on a community's closed day (日结) cannot change.
 
-``arrears.services.payments`` calls :func:`assert_day_open` (imported inside the function, since finance's models
-import arrears') before it records, verifies or rejects a payment dated on a day, and before it writes a reversal
-dated on a day. Reversing a payment of a closed day stays possible with a reversal dated on an open day: that is
-how a closed day is corrected, and the closed day's figures stay as they were (the reversal's negative
-allocations are dated on the reversal day).
+The ledger's services (``arrears.services.payments``, the import) call :func:`assert_day_open` before they record,
+verify or reject a payment dated on a day, and before they write a reversal dated on a day. Reversing a payment of
+a closed day stays possible with a reversal dated on an open day: that is how a closed day is corrected, and the
+closed day's figures stay as they were (the reversal's negative allocations are dated on the reversal day).
 
-The check locks the community row, and so does :func:`finance.services.day_close` before it counts what is still
+The check locks the community row, and so does ``finance.services.day_close`` before it counts what is still
 pending: a payment being written and the closing of its day cannot interleave.
 """
 
@@ -16,9 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from arrears.models import Community
-
-from .models import DayClose
+from .models import Community, DayClose
 
 
 def is_day_closed(*, community_id: int, day: date) -> bool:
