@@ -1,14 +1,11 @@
 from django.urls import path
 
-from .views import home, households, imports, policy, waivers
+from .views import home, households, policy, waivers
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("households/", households.HouseholdListView.as_view(), name="household_list"),
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
-    path("import/", imports.import_upload, name="import_upload"),
-    path("import/template.xlsx", imports.import_template, name="import_template"),
-    path("import/<uuid:token>/", imports.import_preview, name="import_preview"),
     path("households/<int:pk>/waivers/new/", waivers.waiver_create, name="waiver_create"),
     path("late-fees/", policy.policy_home, name="late_fee_policy"),
     path("late-fees/communities/<int:pk>/", policy.community_edit, name="late_fee_community_edit"),

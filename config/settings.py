@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "scripts_faq",
     "dashboard",
     "finance",
+    "imports",
     "demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("arrears.urls")),
+    path("import/", include("imports.urls")),
     path("", include("assignments.urls")),
     path("scripts/", include("scripts_faq.urls")),
     path("notices/", include("notices.urls")),

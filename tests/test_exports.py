@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from arrears.importer import ledger_import
 from arrears.models import (
     Allocation,
     Building,
@@ -27,6 +26,7 @@ from arrears.models.ledger import PaymentChannel
 from arrears.services import payment_reject, payment_reverse
 from assignments.models import Campaign, IssueRaised
 from core.exports import spreadsheet_value
+from imports.workbook_import import ledger_import
 from tests.factories import ChargeFactory, DepartmentFactory, HouseholdFactory, OwnerFactory
 from tests.factories_finance import collector, community_with_households, pending, verified
 

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from openpyxl import Workbook, load_workbook
 
-from arrears.importer import ledger_import
 from arrears.importer.columns import (
     CHANNEL_LABELS,
     CHARGES,
@@ -23,11 +22,12 @@ from arrears.importer.columns import (
 )
 from arrears.importer.parse import CellError, parse_amount, parse_date, parse_ratio, parse_text
 from arrears.importer.result import MAX_REPORTED_ERRORS
-from arrears.importer.template import template_workbook
 from arrears.models import Allocation, Charge, Community, Household, Owner, Payment, ReceiptCounter
 from arrears.models.households import HouseholdKind, Occupancy, OwnerKind
 from arrears.models.ledger import PaymentChannel, PaymentStatus
 from arrears.services import payment_verify
+from imports.template import template_workbook
+from imports.workbook_import import ledger_import
 from tests.factories import (
     ChargeFactory,
     CommunityFactory,

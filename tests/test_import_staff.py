@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from arrears.importer.columns import STAFF
 from assignments.models import Department, Staff
+from assignments.staff_import import STAFF_SHEET
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +23,8 @@ ROWS = [
 def workbook(path, rows, header=None):
     book = Workbook()
     book.remove(book.active)
-    sheet = book.create_sheet(STAFF.name)
-    sheet.append(header or list(STAFF.columns))
+    sheet = book.create_sheet(STAFF_SHEET.name)
+    sheet.append(header or list(STAFF_SHEET.columns))
     for row in rows:
         sheet.append(row)
     book.save(path)
@@ -106,7 +106,7 @@ def test_duplicate_login_and_unknown_column(tmp_path):
         call_command("import_ledger", str(workbook(tmp_path / "dup.xlsx", [ROWS[0], ROWS[0]])), stdout=out)
     assert "员工\t3\t工号\t与第 2 行的工号重复" in out.getvalue()
     with pytest.raises(CommandError):
-        run(workbook(tmp_path / "cols.xlsx", [ROWS[0] + ["x"]], header=[*STAFF.columns, "职务"]))
+        run(workbook(tmp_path / "cols.xlsx", [ROWS[0] + ["x"]], header=[*STAFF_SHEET.columns, "职务"]))
     assert Staff.objects.count() == 0
 
 

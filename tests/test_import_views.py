@@ -9,11 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from arrears.importer import uploads
-from arrears.importer.columns import SHEETS
-from arrears.importer.template import template_workbook
 from arrears.models import Allocation, Charge, Community, Household, Payment
 from core.roles import FINANCE, LEGAL, MANAGER, SERVICE, STAFF, SUPERVISOR
+from imports import uploads
+from imports.template import SHEETS, template_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from arrears.importer import ledger_import
 from arrears.ledger_export import write_ledger_workbook
 from arrears.ledger_export.xlsx import Money, StreamingWorkbook
 from arrears.models import (
@@ -27,6 +26,7 @@ from arrears.models.households import HouseholdKind, Occupancy, OwnerKind
 from arrears.models.ledger import PaymentChannel
 from arrears.reports import arrears_report
 from arrears.services import payment_record, payment_reject, payment_reverse, payment_verify
+from imports.workbook_import import ledger_import
 from tests.factories import BuildingFactory, ChargeFactory, CommunityFactory, HouseholdFactory, OwnerFactory
 
 HEADERS = {

@@ -1,6 +1,8 @@
-"""The Excel import of the ledger finance keeps: 小区, 房屋, 应收, 实收, all or nothing."""
+"""Reading the ledger sheets of a workbook (小区, 房屋, 应收, 实收): cells, rows, lookups and each sheet's stage.
 
-from .ledger_import import ledger_import
+The whole import (which sheets, one transaction, the pages and the command) is ``imports/``.
+"""
+
 from .result import ImportResult, RowError, SheetCounts
 
-__all__ = ["ImportResult", "RowError", "SheetCounts", "ledger_import"]
+__all__ = ["ImportResult", "RowError", "SheetCounts"]

@@ -62,16 +62,3 @@ CHANNEL_LABELS = {
     "POS": PaymentChannel.POS,
     "代扣": PaymentChannel.DIRECT_DEBIT,
 }
-
-# The staff sheet (员工): every employee is a collector; 工号 is their login.
-STAFF = SheetSpec("员工", ("工号", "姓名", "部门", "角色", "资历", "权重", "手机", "在职"))
-ROLE_LABELS = {
-    "经理": "manager",
-    "主管": "supervisor",
-    "员工": "staff",
-    "财务": "finance",
-    "客服": "service",
-    "综合部": "legal",
-}
-YES_NO_LABELS = {"是": "yes", "否": "no"}
-SHEETS = (*SHEETS, STAFF)

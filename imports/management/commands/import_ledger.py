@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from arrears.importer import ledger_import
-from arrears.importer.report import summary_lines
+from imports.report import summary_lines
+from imports.workbook_import import ledger_import
 
 
 class Command(BaseCommand):

@@ -1,28 +1,29 @@
-"""The ledger import service: validate the whole workbook, write it in one transaction or not at all."""
+"""The workbook import: check every sheet (小区, 房屋, 应收, 实收, 员工), write them all in one transaction or none."""
 
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .charges import import_charges
-from .columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS, STAFF
-from .communities import import_communities
-from .credit import apply_credit
-from .households import import_households
-from .payments import import_payments
-from .result import ImportResult, SheetCounts
-from .staff import import_staff
-from .state import ImportState
+from arrears.importer.charges import import_charges
+from arrears.importer.columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
+from arrears.importer.communities import import_communities
+from arrears.importer.credit import apply_credit
+from arrears.importer.households import import_households
+from arrears.importer.payments import import_payments
+from arrears.importer.result import ImportResult, SheetCounts
+from arrears.importer.state import ImportState
+from arrears.importer.workbook import WorkbookError, column_order, iter_rows, open_workbook
+from assignments.staff_import import STAFF_SHEET, import_staff
+
 from .template import NOTES_SHEET
-from .workbook import WorkbookError, column_order, iter_rows, open_workbook
 
 _STAGES = (
     (COMMUNITIES, import_communities),
     (HOUSEHOLDS, import_households),
     (CHARGES, import_charges),
     (PAYMENTS, import_payments),
-    (STAFF, import_staff),
+    (STAFF_SHEET, import_staff),
 )
 
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .result import ImportResult
+from arrears.importer.result import ImportResult
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 STALE_CLAIM_SECONDS = 2 * 60 * 60

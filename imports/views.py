@@ -1,6 +1,6 @@
 """The ledger import in the browser (finance and managers): upload, preview as a dry run, confirm.
 
-Who imports matters to the 员工 sheet: only a manager gives or changes roles (arrears.importer.staff).
+Who imports matters to the 员工 sheet: only a manager gives or changes roles (assignments.staff_import).
 """
 
 from django.contrib import messages
@@ -12,10 +12,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from arrears.importer import ImportResult, ledger_import
-from arrears.importer.template import template_workbook
-from arrears.importer.uploads import StoredUpload, UploadForm
+from arrears.importer import ImportResult
 from core.roles import FINANCE, MANAGER, has_role
+
+from .template import template_workbook
+from .uploads import StoredUpload, UploadForm
+from .workbook_import import ledger_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,7 +39,7 @@ def import_upload(request):
             return redirect("import_preview", token=stored.token)
     else:
         form = UploadForm()
-    return render(request, "arrears/import_upload.html", {"form": form})
+    return render(request, "imports/upload.html", {"form": form})
 
 
 @login_required
@@ -69,7 +71,7 @@ def import_preview(request, token):
 def _page(request, stored: StoredUpload, *, result: ImportResult | None = None, recorded: dict | None = None):
     summary = recorded or (result.as_dict() if result.ok else None)
     context = {"token": stored.token, "result": result, "recorded": recorded, "summary": summary}
-    return render(request, "arrears/import_preview.html", context)
+    return render(request, "imports/preview.html", context)
 
 
 def _confirm(request, stored: StoredUpload):

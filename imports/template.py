@@ -1,4 +1,4 @@
-"""The downloadable template: the four sheets, headers and one example row each, and a 说明 sheet."""
+"""The downloadable template: the five sheets, headers and one example row each, and a 说明 sheet."""
 
 from datetime import date
 from io import BytesIO
@@ -6,7 +6,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .columns import (
+from arrears.importer.columns import (
     CHANNEL_LABELS,
     CHARGES,
     COMMUNITIES,
@@ -15,8 +15,11 @@ from .columns import (
     OCCUPANCY_LABELS,
     OWNER_KIND_LABELS,
     PAYMENTS,
-    STAFF,
 )
+from assignments.staff_import import STAFF_SHEET
+
+# Every sheet the import reads, in the order it reads them: each may refer to what the ones before it created.
+SHEETS = (COMMUNITIES, HOUSEHOLDS, CHARGES, PAYMENTS, STAFF_SHEET)
 
 # The example rows import as they are: one community, one household, one charge and part of its payment.
 EXAMPLES = {
@@ -58,7 +61,7 @@ EXAMPLES = {
         "一月物业费(部分)",
     ),
     # Not a login of the demo company: importing the template as it is must not touch a real account.
-    STAFF.name: ("example-001", "示例员工", "保安部", "员工", 1, "1", "13900000000", "是"),
+    STAFF_SHEET.name: ("example-001", "示例员工", "保安部", "员工", 1, "1", "13900000000", "是"),
 }
 
 NOTES_SHEET = "说明"
@@ -99,7 +102,7 @@ def template_workbook() -> bytes:
     """The template as .xlsx bytes."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for spec in (COMMUNITIES, HOUSEHOLDS, CHARGES, PAYMENTS, STAFF):
+    for spec in SHEETS:
         sheet = workbook.create_sheet(spec.name)
         sheet.append(spec.columns)
         sheet.append(EXAMPLES[spec.name])

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from .result import ImportResult
+from arrears.importer.result import ImportResult
 
 
 def summary_lines(result: ImportResult) -> list[str]:

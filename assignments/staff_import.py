@@ -1,4 +1,7 @@
-"""The 员工 sheet: departments, users (工号 is the login), their roles and Staff rows, created or updated."""
+"""The 员工 sheet of the workbook import: departments, users (工号 is the login), their roles and Staff rows.
+
+It runs inside the ledger import's transaction (imports.workbook_import), with the ledger sheets' row parsing.
+"""
 
 import re
 from collections.abc import Iterable
@@ -7,14 +10,27 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext as _
 
-from assignments.models import Department, Staff
-from core.roles import MANAGER, has_role
+from arrears.importer.columns import SheetSpec
+from arrears.importer.parse import CellError, parse_amount, parse_whole_number
+from arrears.importer.result import RoleChange
+from arrears.importer.row import RowCells
+from arrears.importer.state import ImportState
+from core.roles import FINANCE, LEGAL, MANAGER, SERVICE, STAFF, SUPERVISOR, has_role
 
-from .columns import ROLE_LABELS, STAFF, YES_NO_LABELS
-from .parse import CellError, parse_amount, parse_whole_number
-from .result import RoleChange
-from .row import RowCells
-from .state import ImportState
+from .models import Department, Staff
+
+# Every employee is a collector; 工号 is their login.
+STAFF_SHEET = SheetSpec("员工", ("工号", "姓名", "部门", "角色", "资历", "权重", "手机", "在职"))
+# Spelled out (not read from the lazy labels) so the import does not depend on the active language.
+ROLE_LABELS = {
+    "经理": MANAGER,
+    "主管": SUPERVISOR,
+    "员工": STAFF,
+    "财务": FINANCE,
+    "客服": SERVICE,
+    "综合部": LEGAL,
+}
+YES_NO_LABELS = {"是": "yes", "否": "no"}
 
 _LOGIN = re.compile(r"[\w.@+-]+")
 _ROLE_SEPARATORS = re.compile(r"[、,,;;/\s]+")
@@ -89,7 +105,7 @@ def _may_set_roles(cells: RowCells, state: ImportState, login: str, created: boo
 
 
 def import_staff(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
-    counts = state.result.counts[STAFF.name]
+    counts = state.result.counts[STAFF_SHEET.name]
     groups = {group.name: group for group in Group.objects.filter(name__in=ROLE_LABELS.values())}
     for name in ROLE_LABELS.values():
         if name not in groups:
@@ -98,7 +114,7 @@ def import_staff(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
     departments = {d.name: d for d in Department.objects.all()}
     seen: dict[str, int] = {}
     for number, (login, name, department, roles, seniority, weight, phone, active) in rows:
-        cells = RowCells(state.result, STAFF.name, number)
+        cells = RowCells(state.result, STAFF_SHEET.name, number)
         login = cells.text("工号", login, max_length=150, required=True)
         if login and not _LOGIN.fullmatch(login):
             cells.error("工号", _("只能包含字母、数字和 @ . + - _"))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.import_upload, name="import_upload"),
+    path("template.xlsx", views.import_template, name="import_template"),
+    path("<uuid:token>/", views.import_preview, name="import_preview"),
+]
