@@ -7,12 +7,14 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core.sorting import natural_key
 
 from .late_fee import LateFeePolicy, late_fee, outstanding
-from .models import Allocation, Charge, Community, Household, LateFeeOverride, LateFeeWaiver
+from .models import Allocation, Charge, Community, Household, LateFeeOverride, LateFeeWaiver, Payment
 from .models.households import household_label
+from .models.ledger import PaymentStatus
 from .money import ZERO, round_money
 from .rates import CollectionRates, CollectionTotals, period_bounds, rates_from_totals
 
@@ -264,4 +266,19 @@ def collection_rates(
             households_clear=households_with_due - households_owing,
             households_with_due=households_with_due,
         )
+    )
+
+
+# How long a rejected payment stays on its collector's pages.
+REJECTED_NOTICE_DAYS = 14
+
+
+def recently_rejected(payments: QuerySet[Payment], today: date | None = None) -> QuerySet[Payment]:
+    """Those of ``payments`` that finance rejected in the last REJECTED_NOTICE_DAYS days, newest first."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=REJECTED_NOTICE_DAYS)
+    return (
+        payments.filter(status=PaymentStatus.REJECTED, verified_at__date__gte=since)
+        .select_related("household__building")
+        .order_by("-verified_at", "-pk")
     )

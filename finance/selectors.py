@@ -1,11 +1,10 @@
-"""Reads of the finance pages: the pending queue, a community's day, recently rejected payments."""
+"""Reads of the finance pages: the pending queue, a community's day, statement candidates."""
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.models import Community, DayClose, Payment, PaymentReversal
@@ -14,8 +13,6 @@ from arrears.money import ZERO
 
 # Payments that were money received on their day: verified, and verified then reversed later.
 RECEIVED = (PaymentStatus.VERIFIED, PaymentStatus.REVERSED)
-# How long a rejected payment stays on its collector's pages.
-REJECTED_NOTICE_DAYS = 14
 
 
 def pending_payments() -> QuerySet[Payment]:
@@ -151,17 +148,6 @@ def day_report(community: Community, day: date) -> DayReport:
 
 def day_close_of(community: Community, day: date) -> DayClose | None:
     return DayClose.objects.filter(community=community, day=day).select_related("closed_by").first()
-
-
-def recently_rejected(payments: QuerySet[Payment], today: date | None = None) -> QuerySet[Payment]:
-    """Those of ``payments`` that finance rejected in the last REJECTED_NOTICE_DAYS days, newest first."""
-    today = today or timezone.localdate()
-    since = today - timedelta(days=REJECTED_NOTICE_DAYS)
-    return (
-        payments.filter(status=PaymentStatus.REJECTED, verified_at__date__gte=since)
-        .select_related("household__building")
-        .order_by("-verified_at", "-pk")
-    )
 
 
 REFERENCE_CHUNK = 500

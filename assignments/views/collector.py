@@ -24,13 +24,13 @@ from django_htmx.http import reswap, retarget
 from arrears.models import Household, Payment
 from arrears.money import round_money
 from arrears.permissions import can_see_full_contact, households_visible_to
+from arrears.selectors import recently_rejected
 from assignments.forms import ContactForm
 from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.selectors import HOUSEHOLD_RELATED, household_cards, household_history, tasks_for
 from assignments.services import contact_record
 from core.dates import date_param
 from core.roles import MANAGER, SERVICE, STAFF, SUPERVISOR, has_role
-from finance.selectors import recently_rejected
 
 logger = logging.getLogger(__name__)
 
