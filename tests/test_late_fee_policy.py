@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from arrears.late_fee_limits import annual_rate, is_above_threshold, rate_warning
+from arrears.late_fees.limits import annual_rate, is_above_threshold, rate_warning
 from arrears.models import LateFeeOverride
 from arrears.reports import arrears_report
 from tests.factories import BuildingFactory, ChargeFactory, CommunityFactory, HouseholdFactory

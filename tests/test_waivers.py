@@ -11,10 +11,10 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from arrears import selectors_waivers
+from arrears.late_fees import selectors as waiver_reads
+from arrears.late_fees.services import waiver_cancel, waiver_grant
 from arrears.models import LateFeeWaiver
 from arrears.reports import arrears_report
-from arrears.services.waivers import waiver_cancel, waiver_grant
 from tests.factories import BuildingFactory, ChargeFactory, CommunityFactory, HouseholdFactory, UserFactory
 
 TODAY = date(2026, 3, 31)
@@ -275,7 +275,7 @@ def test_two_managers_waiving_at_once_cannot_both_take_the_late_fee(monkeypatch)
     household = HouseholdFactory(community=community)
     ChargeFactory(household=household, amount=Decimal("300.00"), due_date=date(2026, 1, 31))
     manager = UserFactory(roles=["manager"])
-    original = selectors_waivers.household_late_fee
+    original = waiver_reads.household_late_fee
 
     def slow_late_fee(*args, **kwargs):
         # Widen the window between reading the late fee and writing the waiver, so that a missing lock shows.
@@ -283,7 +283,7 @@ def test_two_managers_waiving_at_once_cannot_both_take_the_late_fee(monkeypatch)
         time.sleep(0.2)
         return result
 
-    monkeypatch.setattr("arrears.services.waivers.household_late_fee", slow_late_fee)
+    monkeypatch.setattr("arrears.late_fees.services.household_late_fee", slow_late_fee)
     barrier = threading.Barrier(2)
     outcomes = []
 

@@ -12,18 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.filters import HouseholdFilter
+from arrears.late_fees.selectors import late_fee_after_listed_waivers, waivers_of
+from arrears.late_fees.views import can_manage_late_fees
 from arrears.masking import mask_name, mask_phone
 from arrears.models import Allocation, Charge, Household
 from arrears.models.households import OwnerKind
 from arrears.money import ZERO
 from arrears.permissions import can_read_households, can_see_full_contact, households_visible_to
 from arrears.selectors import charge_arrears, with_overdue
-from arrears.selectors_waivers import late_fee_after_listed_waivers, waivers_of
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
 from core.dates import date_param
 from core.lists import ListPage
-
-from .policy import can_manage_late_fees
 
 FILTER_FIELDS = ("building", "occupancy", "segment", "min_overdue")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)

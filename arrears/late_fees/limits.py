@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .templatetags.arrears_format import percent
+from arrears.templatetags.arrears_format import percent
 
 DAYS_PER_YEAR = 365
 

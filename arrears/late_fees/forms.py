@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Community, Household
+from arrears.models import Community, Household
 
 RATE_HELP = _("例如 0.0005,即每日万分之五(年化 18.25%)")
 CAP_HELP = _("单笔应收的违约金不超过其金额乘以此比例,例如 0.3;留空表示不设上限")

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from .models import Household, LateFeeWaiver
-from .money import ZERO
-from .selectors import charge_arrears, net_late_fee, waived_by_household
+from arrears.models import Household, LateFeeWaiver
+from arrears.money import ZERO
+from arrears.selectors import charge_arrears, net_late_fee, waived_by_household
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,30 @@
-"""The late-fee (违约金) policy pages: each community's terms and the households' overrides. Managers only."""
+"""The late-fee pages (managers): the policy of each community, households' own terms, and waivers (减免)."""
 
 from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from arrears.filters_policy import OverrideFilter
-from arrears.forms_policy import CommunityPolicyForm, OverrideCreateForm, OverrideForm
-from arrears.late_fee_limits import annual_rate, is_above_threshold, rate_warning, warn_threshold
-from arrears.models import Community, LateFeeOverride
-from arrears.permissions import households_visible_to
-from arrears.services.late_fee_policy import (
+from arrears.late_fees.filters import OverrideFilter, WaiverFilter
+from arrears.late_fees.forms import CommunityPolicyForm, OverrideCreateForm, OverrideForm, WaiverForm
+from arrears.late_fees.limits import annual_rate, is_above_threshold, rate_warning, warn_threshold
+from arrears.late_fees.selectors import household_late_fee, waivers_of
+from arrears.late_fees.services import (
     community_late_fee_update,
     late_fee_override_delete,
     late_fee_override_save,
+    waiver_cancel,
+    waiver_grant,
 )
-from arrears.tables_policy import OverrideTable
+from arrears.late_fees.tables import OverrideTable, WaiverTable
+from arrears.models import Community, LateFeeOverride, LateFeeWaiver
+from arrears.permissions import households_visible_to
 from core.access import add_service_errors, allowed_only
 from core.lists import ListPage
 from core.roles import MANAGER, has_role
@@ -227,3 +232,87 @@ def override_delete(request, pk: int):
         messages.success(request, _("已删除 %(label)s 的特别约定,改按小区统一政策计算") % {"label": label})
         return redirect("late_fee_override_list")
     return render(request, "arrears/policy_override_delete.html", {"override": override})
+
+
+@allowed_only(can_manage_late_fees)
+def waiver_create(request, pk: int):
+    """Waive part of one household's 违约金; the page shows what it is today and the waivers so far."""
+    household = get_object_or_404(
+        households_visible_to(request.user).select_related("community", "building", "late_fee_override"), pk=pk
+    )
+    form = WaiverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            waiver = waiver_grant(
+                household=household,
+                amount=data["amount"],
+                waived_on=data["waived_on"],
+                reason=data["reason"],
+                approved_by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已减免 %(label)s 的违约金 %(amount)s 元") % {"label": household.label, "amount": waiver.amount},
+            )
+            return redirect("household_detail", pk=household.pk)
+    today = timezone.localdate()
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "arrears/waiver_form.html",
+        {
+            "household": household,
+            "form": form,
+            "today": today,
+            "late_fee": household_late_fee(household, today),
+            "waivers": waivers_of(household),
+        },
+        status=status,
+    )
+
+
+@allowed_only(can_manage_late_fees)
+@require_POST
+def waiver_cancel_view(request, pk: int):
+    """Cancel a waiver, then go back where the button was (the household page or the waiver list)."""
+    waiver = get_object_or_404(
+        LateFeeWaiver.objects.filter(household__in=households_visible_to(request.user)).select_related(
+            "household__building"
+        ),
+        pk=pk,
+    )
+    try:
+        waiver_cancel(waiver=waiver, cancelled_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已撤销 %(label)s 的违约金减免 %(amount)s 元")
+            % {"label": waiver.household.label, "amount": waiver.amount},
+        )
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("household_detail", pk=waiver.household_id)
+
+
+class WaiverListView(ListPage):
+    """Every waiver, newest first, filtered by community and state; htmx gets the table only."""
+
+    export_name = gettext_lazy("违约金减免")
+
+    allowed = staticmethod(can_manage_late_fees)
+    table_class = WaiverTable
+    filterset_class = WaiverFilter
+    template_name = "arrears/waiver_list.html"
+    results_template_name = "arrears/waiver_list_results.html"
+
+    def get_queryset(self):
+        return LateFeeWaiver.objects.filter(household__in=households_visible_to(self.request.user)).select_related(
+            "household__community", "household__building", "approved_by", "cancelled_by"
+        )

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .late_fee_limits import annual_rate, is_above_threshold
-from .models import LateFeeOverride, LateFeeWaiver
-from .templatetags.arrears_format import format_money, percent
+from arrears.models import LateFeeOverride, LateFeeWaiver
+from arrears.templatetags.arrears_format import format_money, percent
+
+from .limits import annual_rate, is_above_threshold
 
 HOUSEHOLD_ORDER = ("household__community__code", "household__building__name", "household__unit", "household__room")
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}

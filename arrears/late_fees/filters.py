@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Community, LateFeeOverride, LateFeeWaiver
+from arrears.models import Community, LateFeeOverride, LateFeeWaiver
 
 WAIVER_STATES = (("active", _("有效")), ("cancelled", _("已撤销")))
 
