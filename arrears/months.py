@@ -1,4 +1,4 @@
-"""Calendar months, for "months overdue" on letters, the 公示 and the batch filter."""
+"""Calendar months, for "months overdue" on letters, the 公示, the batch filter and the collector's card."""
 
 import calendar
 from datetime import date
@@ -17,7 +17,7 @@ def months_overdue(oldest_due: date | None, as_of: date) -> int:
     The largest n ≥ 0 such that the oldest due date moved n calendar months later (clamped to the end of a shorter
     month) is on or before ``as_of``. A charge due 2026-01-31 is 0 months overdue on 2026-02-27, 1 on 2026-02-28
     and on 2026-03-30, 2 on 2026-03-31; due 2025-12-15, it is 3 months overdue on 2026-03-15. Never negative.
-    (The collector's card counts a started month as one instead: ``assignments.selectors.months_overdue``.)
+    The one rule of the letters, the 公示, the batch filter and the collector's card and task sheet.
     """
     if oldest_due is None:
         return 0

@@ -4,13 +4,14 @@ from datetime import date
 
 from .models import Community
 from .money import format_money, format_rate
-from .selectors import collection_rates, community_arrears, overdue_by_household
+from .positions import in_arrears
+from .selectors import collection_rates
 
 
 def arrears_report(community: Community, as_of: date) -> dict:
     """The report as one JSON-ready dict: money as two-decimal strings, rates as four-decimal strings."""
-    owing = overdue_by_household(community, as_of)
-    households = community_arrears(community, as_of, owing)
+    households = in_arrears(community.households.all(), as_of)
+    owing = {h.household_id: h.principal for h in households}
     rates = collection_rates(community, year=as_of.year, as_of=as_of, owing=owing)
     principal = sum((h.principal for h in households), start=0)
     late = sum((h.late_fee for h in households), start=0)

@@ -1,4 +1,4 @@
-"""The order of a collector's list for the day, and whether a promise was kept. Pure.
+"""The order of a collector's list for the day. Pure (whether a promise was kept: assignments.promises).
 
 DOMAIN.md: promises due today or tomorrow, callbacks and resolved issues due, broken promises, never contacted,
 then by amount owed.
@@ -16,37 +16,6 @@ class Tier(IntEnum):
     BROKEN_PROMISE = 2  # 承诺未兑现
     NEVER_CONTACTED = 3  # 从未联系
     OTHER = 4
-
-
-PROMISE_GRACE = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Promise:
-    """A promise to pay by a date, optionally of an amount."""
-
-    made_on: date
-    promised_date: date
-    amount: Decimal | None
-
-
-def promise_kept(promise: Promise, payments: list[tuple[date, Decimal]], balance_after: Decimal | None) -> bool:
-    """Kept when verified payments from the day it was made to the promised date (plus a day's grace) reach the
-    promised amount, or, with no amount, when the balance was cleared (``balance_after`` ≤ 0)."""
-    window_end = promise.promised_date + PROMISE_GRACE
-    paid = sum((amount for when, amount in payments if promise.made_on <= when <= window_end), Decimal(0))
-    if promise.amount is not None:
-        return paid >= promise.amount
-    return paid > 0 and balance_after is not None and balance_after <= 0
-
-
-def promise_state(promise: Promise, *, kept: bool, today: date) -> str:
-    """'kept', 'broken' (the grace day has passed without it being kept) or 'pending'."""
-    if kept:
-        return "kept"
-    if today > promise.promised_date + PROMISE_GRACE:
-        return "broken"
-    return "pending"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Reads for the collector's pages: the day's task cards, one household's history.
 
-The pure part (months overdue, balances on a date, badges) comes first; the loaders below fetch everything a
-list needs in a fixed number of queries, whatever its length: the assignments with their households, charges,
-allocations, contacts, payments and issues, one query each.
+The pure part (badges, phones) comes first; the loaders below fetch everything a list needs in a fixed number of
+queries, whatever its length: the assignments with their households, the households' positions (arrears.positions,
+the figures every page and letter shows), contacts, payments, issues and the promises' states (assignments.promises).
 """
 
 from collections import defaultdict
@@ -14,63 +14,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from arrears.late_fee import late_fee, outstanding
 from arrears.masking import mask_name, mask_phone
-from arrears.models import Allocation, Charge, Household, Payment
+from arrears.models import Household, Payment
 from arrears.models.households import OwnerKind
 from arrears.models.ledger import PaymentStatus
-from arrears.money import ZERO, round_money
+from arrears.money import ZERO
+from arrears.positions import Position
+from arrears.positions import positions as positions_of
 from assignments.models import Assignment, Contact, IssueRaised, IssueStatus, Outcome, Staff
-from assignments.priority import PROMISE_GRACE, Promise, promise_kept, promise_state
+from assignments.promises import BROKEN, PENDING, Promise, judge_all
 from core.roles import FULL_CONTACT_READERS, has_role
 
 # Pure ---------------------------------------------------------------------------------------------------------
-
-ChargeRow = tuple[int, Decimal, date]  # (charge id, amount, due date)
-Entries = dict[int, list[tuple[date, Decimal]]]  # charge id → [(applied on, amount)]
-
-
-def months_overdue(oldest_due: date | None, day: date) -> int:
-    """Months since the oldest unpaid due date, a started month counting as one (due 01-31: 1 on 02-01, 2 on
-    03-31, 3 on 04-01); 0 when nothing is overdue."""
-    if oldest_due is None or oldest_due >= day:
-        return 0
-    months = (day.year - oldest_due.year) * 12 + day.month - oldest_due.month
-    if day.day > oldest_due.day:
-        months += 1
-    return max(months, 1)
-
-
-def balance_on(charges: list[ChargeRow], entries: Entries, when: date) -> Decimal:
-    """Overdue principal on ``when``: charges due before it, less what was allocated to them by then."""
-    return sum(
-        (
-            outstanding(amount=amount, allocations=entries.get(charge_id, ()), as_of=when)
-            for charge_id, amount, due_date in charges
-            if due_date < when
-        ),
-        ZERO,
-    )
-
-
-def oldest_unpaid_due(charges: list[ChargeRow], entries: Entries, day: date) -> date | None:
-    """The due date of the oldest charge still unpaid on ``day``."""
-    dates = [
-        due_date
-        for charge_id, amount, due_date in charges
-        if due_date < day and outstanding(amount=amount, allocations=entries.get(charge_id, ()), as_of=day) > ZERO
-    ]
-    return min(dates, default=None)
-
-
-def promise_status(
-    promise: Promise, verified: list[tuple[date, Decimal]], charges: list[ChargeRow], entries: Entries, today: date
-) -> str:
-    """'kept', 'broken' or 'pending' (assignments.priority), with the balance taken at the end of the promise's
-    window (or today, if that is earlier): a promise without an amount is kept when that balance was cleared."""
-    window_end = min(today, promise.promised_date + PROMISE_GRACE)
-    kept = promise_kept(promise, verified, balance_on(charges, entries, window_end))
-    return promise_state(promise, kept=kept, today=today)
 
 
 @dataclass(frozen=True)
@@ -102,8 +57,8 @@ class TaskCard:
     phones: list[Phone]
     full_contact: bool
     overdue: Decimal
-    late_fee: Decimal
-    months_overdue: int
+    late_fee: Decimal  # after waivers, as the letter and the report
+    months_overdue: int  # whole months (arrears.months), as the letter, the 公示 and the batch filter
     oldest_due: date | None
     last_outcome: str = ""
     last_contact_at: datetime | None = None
@@ -263,24 +218,11 @@ def tasks_for(staff: Staff, day: date, *, viewer=None, visible: QuerySet | None 
 def household_cards(
     households: list[Household], day: date, *, full_contact: bool, positions: dict[int, int] | None = None
 ) -> list[TaskCard]:
-    """Cards for households (loaded with HOUSEHOLD_RELATED), in the given order: five queries for any number."""
+    """Cards for households (loaded with HOUSEHOLD_RELATED), in the given order: a fixed number of queries."""
     if not households:
         return []
     ids = [household.pk for household in households]
-    charges: dict[int, list[ChargeRow]] = defaultdict(list)
-    for charge_id, household_id, amount, due_date in (
-        Charge.objects.filter(household_id__in=ids, due_date__lt=day)
-        .order_by()
-        .values_list("id", "household_id", "amount", "due_date")
-    ):
-        charges[household_id].append((charge_id, amount, due_date))
-    entries: Entries = defaultdict(list)
-    for charge_id, applied_on, amount in (
-        Allocation.objects.filter(charge__household_id__in=ids, charge__due_date__lt=day, applied_on__lte=day)
-        .order_by()
-        .values_list("charge_id", "applied_on", "amount")
-    ):
-        entries[charge_id].append((applied_on, amount))
+    standing = positions_of(Household.objects.filter(pk__in=ids), day)
     contacts: dict[int, list[tuple]] = defaultdict(list)
     for household_id, *row in (
         Contact.objects.filter(household_id__in=ids, created_at__date__lte=day)
@@ -288,17 +230,17 @@ def household_cards(
         .values_list("household_id", "created_at", "outcome", "promised_date", "promised_amount", "callback_at")
     ):
         contacts[household_id].append(tuple(row))
-    verified: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    promises = {}
+    for household_id, rows in contacts.items():
+        for created_at, outcome, promised_date, promised_amount, _callback_at in rows:
+            if outcome == Outcome.PROMISED and promised_date is not None:
+                promises[household_id] = Promise.from_contact(household_id, created_at, promised_date, promised_amount)
+    states = dict(zip(promises, judge_all(list(promises.values()), day), strict=True))
     pending: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for household_id, paid_on, amount, status in (
-        Payment.objects.filter(household_id__in=ids, status__in=[PaymentStatus.VERIFIED, PaymentStatus.PENDING])
-        .order_by()
-        .values_list("household_id", "paid_on", "amount", "status")
+    for household_id, amount in Payment.objects.filter(household_id__in=ids, status=PaymentStatus.PENDING).values_list(
+        "household_id", "amount"
     ):
-        if status == PaymentStatus.VERIFIED:
-            verified[household_id].append((paid_on, amount))
-        else:
-            pending[household_id] += amount
+        pending[household_id] += amount
     last_closed: dict[int, datetime] = {}
     open_issues: dict[int, int] = defaultdict(int)
     for household_id, status, closed_at in (
@@ -318,10 +260,10 @@ def household_cards(
             day,
             full_contact=full_contact,
             position=positions.get(pk),
-            charges=charges.get(pk, []),
-            entries=entries,
+            standing=standing.get(pk) or Position(pk, day, ZERO, ZERO, ZERO, None),
             contacts=contacts.get(pk, []),
-            verified=verified.get(pk, []),
+            promise=promises.get(pk),
+            promise_state=states.get(pk, ""),
         )
         card.pending_payments = pending.get(pk, ZERO)
         card.open_issues = open_issues.get(pk, 0)
@@ -340,20 +282,11 @@ def _card(
     *,
     full_contact: bool,
     position: int | None,
-    charges: list[ChargeRow],
-    entries: Entries,
+    standing: Position,
     contacts: list[tuple],
-    verified: list[tuple[date, Decimal]],
+    promise: Promise | None,
+    promise_state: str,
 ) -> TaskCard:
-    policy = household.late_fee_policy
-    fee = sum(
-        (
-            late_fee(amount=amount, due_date=due, allocations=entries.get(charge_id, ()), as_of=day, policy=policy)
-            for charge_id, amount, due in charges
-        ),
-        ZERO,
-    )
-    oldest = oldest_unpaid_due(charges, entries, day)
     owner = household.owner
     if owner is None:
         name, phones = "", []
@@ -369,16 +302,12 @@ def _card(
         owner_name=name,
         phones=phones,
         full_contact=full_contact,
-        overdue=round_money(balance_on(charges, entries, day)),
-        late_fee=fee,
-        months_overdue=months_overdue(oldest, day),
-        oldest_due=oldest,
+        overdue=standing.principal,
+        late_fee=standing.late_fee,
+        months_overdue=standing.months_overdue,
+        oldest_due=standing.oldest_due,
         day=day,
     )
-    last_promise = None
-    for created_at, outcome, promised_date, promised_amount, _callback_at in contacts:
-        if outcome == Outcome.PROMISED and promised_date is not None:
-            last_promise = (timezone.localdate(created_at), promised_date, promised_amount)
     if contacts:
         created_at, outcome, _date, _amount, callback_at = contacts[-1]
         card.last_outcome = outcome
@@ -387,12 +316,10 @@ def _card(
         if outcome == Outcome.CALLBACK and callback_at is not None:
             card.callback_at = callback_at
             card.callback_due = timezone.localdate(callback_at) <= day
-    if last_promise is not None:
-        made_on, promised_date, amount = last_promise
-        state = promise_status(Promise(made_on, promised_date, amount), verified, charges, entries, day)
-        if state == "pending":
-            card.promise_date, card.promise_amount = promised_date, amount
-        card.promise_broken = state == "broken"
+    if promise is not None:
+        if promise_state == PENDING:
+            card.promise_date, card.promise_amount = promise.promised_date, promise.amount
+        card.promise_broken = promise_state == BROKEN
     return card
 
 
@@ -424,33 +351,13 @@ def household_history(household: Household, today: date) -> list[HistoryEntry]:
     issues = list(
         IssueRaised.objects.filter(household=household).select_related("department", "raised_by", "closed_by")
     )
-    needs_state = any(c.outcome == Outcome.PROMISED and c.promised_date for c in contacts)
-    verified: list[tuple[date, Decimal]] = []
-    charges: list[ChargeRow] = []
-    entries: Entries = defaultdict(list)
-    if needs_state:
-        verified = list(
-            Payment.objects.filter(household=household, status=PaymentStatus.VERIFIED).values_list("paid_on", "amount")
-        )
-        charges = list(
-            Charge.objects.filter(household=household, due_date__lt=today)
-            .order_by()
-            .values_list("id", "amount", "due_date")
-        )
-        for charge_id, applied_on, amount in (
-            Allocation.objects.filter(charge__household=household, charge__due_date__lt=today, applied_on__lte=today)
-            .order_by()
-            .values_list("charge_id", "applied_on", "amount")
-        ):
-            entries[charge_id].append((applied_on, amount))
-
-    history = []
-    for contact in contacts:
-        state = ""
-        if contact.outcome == Outcome.PROMISED and contact.promised_date:
-            promise = Promise(timezone.localdate(contact.created_at), contact.promised_date, contact.promised_amount)
-            state = promise_status(promise, verified, charges, entries, today)
-        history.append(HistoryEntry("contact", contact.created_at, contact=contact, promise_state=state))
+    promised = [c for c in contacts if c.outcome == Outcome.PROMISED and c.promised_date]
+    promises = [Promise.from_contact(household.pk, c.created_at, c.promised_date, c.promised_amount) for c in promised]
+    states = {c.pk: state for c, state in zip(promised, judge_all(promises, today), strict=True)}
+    history = [
+        HistoryEntry("contact", contact.created_at, contact=contact, promise_state=states.get(contact.pk, ""))
+        for contact in contacts
+    ]
     for issue in issues:
         if issue.contact_id is None:
             history.append(HistoryEntry("issue_raised", issue.created_at, issue=issue))

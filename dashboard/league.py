@@ -21,12 +21,12 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from arrears.models import Allocation, Charge, Community, Payment
+from arrears.models import Community, Household, Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO, format_money
+from arrears.positions import owing as owing_of
 from assignments.models import Assignment, Contact, Outcome, Staff
-from assignments.priority import Promise
-from assignments.selectors import promise_status
+from assignments.promises import KEPT, Promise, judge_all
 
 FIELDS = ("assigned", "contacted_7d", "promises", "kept", "cleared")
 
@@ -36,67 +36,24 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _promises_kept(community: Community, promises: list[tuple], start: date, end: date) -> list[bool]:
-    """Whether each promise (staff, household, made_on, promised_date, amount) was kept as of ``end``."""
-    if not promises:
-        return []
-    households = {household for _staff, household, *_rest in promises}
-    verified: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for household_id, paid_on, amount in Payment.objects.filter(
-        community=community, household_id__in=households, status=PaymentStatus.VERIFIED, paid_on__gte=start
-    ).values_list("household_id", "paid_on", "amount"):
-        if paid_on <= end:
-            verified[household_id].append((paid_on, amount))
-    # Without an amount a promise is kept when the balance was cleared: the ledger of those households only.
-    open_ended = {household for _staff, household, _made, _date, amount in promises if amount is None}
-    charges: dict[int, list[tuple[int, Decimal, date]]] = defaultdict(list)
-    entries: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    if open_ended:
-        for charge_id, household_id, amount, due_date in Charge.objects.filter(
-            household_id__in=open_ended, due_date__lte=end + timedelta(days=1)
-        ).values_list("id", "household_id", "amount", "due_date"):
-            charges[household_id].append((charge_id, amount, due_date))
-        for charge_id, applied_on, amount in Allocation.objects.filter(
-            charge__household_id__in=open_ended, applied_on__lte=end
-        ).values_list("charge_id", "applied_on", "amount"):
-            entries[charge_id].append((applied_on, amount))
-    kept = []
-    for _staff, household, made_on, promised_date, amount in promises:
-        state = promise_status(
-            Promise(made_on, promised_date, amount), verified[household], charges[household], entries, end
-        )
-        kept.append(state == "kept")
-    return kept
-
-
-def _owing_among(households, end: date) -> dict[int, Decimal]:
-    """{household id: overdue principal on ``end``} for the households of a subquery that owe anything."""
-    due = (
-        Charge.objects.filter(household_id__in=households, due_date__lt=end)
-        .order_by()
-        .values("household_id")
-        .annotate(total=Sum("amount"))
-        .values_list("household_id", "total")
-    )
-    paid = dict(
-        Allocation.objects.filter(charge__household_id__in=households, charge__due_date__lt=end, applied_on__lte=end)
-        .order_by()
-        .values("charge__household_id")
-        .annotate(total=Sum("amount"))
-        .values_list("charge__household_id", "total")
-    )
-    return {pk: total - paid.get(pk, ZERO) for pk, total in due if total - paid.get(pk, ZERO) > ZERO}
+def _promises_kept(promises: list[tuple], end: date) -> list[bool]:
+    """Whether each promise (staff, household, created_at, promised_date, amount) was kept as of ``end``."""
+    judged = [
+        Promise.from_contact(household, created_at, promised, amount)
+        for _s, household, created_at, promised, amount in promises
+    ]
+    return [state == KEPT for state in judge_all(judged, end)]
 
 
 def league_figures(community: Community, start: date, end: date, owing: dict[int, Decimal] | None = None) -> dict:
     """The league of one community over [start, end] as a JSON-ready dict (rows keyed by id as strings).
 
-    ``owing`` is ``overdue_by_household(community, end)`` when the caller has it already.
+    ``owing`` is ``arrears.positions.owing`` of the community's households on ``end`` when the caller has it.
     """
     assigned = Assignment.objects.filter(household__community=community, day__gte=start, day__lte=end).order_by()
     pairs = set(assigned.values_list("staff_id", "household_id").distinct())
     if owing is None:
-        owing = _owing_among(assigned.values("household_id"), end) if pairs else {}
+        owing = owing_of(Household.objects.filter(pk__in=assigned.values("household_id")), end) if pairs else {}
     contacted = set(
         Contact.objects.filter(
             household__community=community,
@@ -107,17 +64,16 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
         .values_list("staff_id", "household_id")
         .distinct()
     )
-    promises = [
-        (staff_id, household_id, timezone.localdate(created_at), promised_date, amount)
-        for staff_id, household_id, created_at, promised_date, amount in Contact.objects.filter(
+    promises = list(
+        Contact.objects.filter(
             household__community=community,
             outcome=Outcome.PROMISED,
             promised_date__isnull=False,
             created_at__gte=day_start(start),
             created_at__lt=day_start(end + timedelta(days=1)),
         ).values_list("staff_id", "household_id", "created_at", "promised_date", "promised_amount")
-    ]
-    kept = _promises_kept(community, promises, start, end)
+    )
+    kept = _promises_kept(promises, end)
     collected = dict(
         Payment.objects.filter(
             community=community,

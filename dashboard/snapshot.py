@@ -12,7 +12,9 @@ from django.db.models import Case, DateField, F, Sum, When
 
 from arrears.models import Allocation, Charge, Community, Household
 from arrears.money import ZERO, format_money
-from arrears.selectors import collection_rates, community_arrears, overdue_by_household
+from arrears.positions import owing as owing_of
+from arrears.positions import positions
+from arrears.selectors import collection_rates
 from core.sorting import natural_key
 
 from .figures import AGING_BUCKETS, aging_bucket
@@ -109,7 +111,7 @@ def aging(community: Community, as_of: date) -> list[Decimal]:
 def buildings(community: Community, owing: dict[int, Decimal]) -> list[dict]:
     """Overdue principal and households in arrears by building, in natural order of the building's name.
 
-    ``owing`` is ``overdue_by_household`` (household id → overdue principal, only those that owe).
+    ``owing`` is ``arrears.positions.owing`` (household id → overdue principal, only those that owe).
     """
     totals: dict[str, list] = {}
     for household_id, name in (
@@ -126,12 +128,15 @@ def buildings(community: Community, owing: dict[int, Decimal]) -> list[dict]:
 
 def ledger_figures(community: Community, as_of: date, *, with_late_fee: bool = True) -> tuple[dict, dict[int, Decimal]]:
     """The snapshot's ledger part for one community as of a day, and the {household id: overdue} it used."""
-    owing = overdue_by_household(community, as_of)
+    households = community.households.all()
+    if with_late_fee:
+        standing = positions(households, as_of, owing_only=True)
+        owing = {pk: row.principal for pk, row in standing.items()}
+        late_fee = sum((row.late_fee for row in standing.values()), ZERO)
+    else:
+        owing, late_fee = owing_of(households, as_of), ZERO
     rates = collection_rates(community, year=as_of.year, as_of=as_of, owing=owing)
     totals = rates.totals
-    late_fee = ZERO
-    if with_late_fee:
-        late_fee = sum((h.late_fee for h in community_arrears(community, as_of, owing)), ZERO)
     principal = sum(owing.values(), ZERO)
     figures = {
         "community": community.code,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from arrears.models import Household
 from arrears.models.households import OwnerKind
 from arrears.money import ZERO
-from arrears.selectors import charge_arrears, net_late_fee, waived_by_household
+from arrears.positions import charge_positions, position
 from arrears.templatetags.arrears_format import format_money
 
 from .models import NoticeLevel
@@ -66,8 +66,9 @@ class LetterAmounts:
 
 
 def letter_amounts(household: Household, as_of: date) -> LetterAmounts:
-    """The household's unpaid periods and totals as of ``as_of``."""
-    charges = charge_arrears(household, as_of)
+    """The household's unpaid periods and totals as of ``as_of``: its position (arrears.positions), as the report."""
+    charges = charge_positions(Household.objects.filter(pk=household.pk), as_of)
+    standing = position(household, as_of)
     lines = [
         LetterLine(
             fee_item=c.fee_item,
@@ -80,16 +81,13 @@ def letter_amounts(household: Household, as_of: date) -> LetterAmounts:
         for c in charges
         if c.outstanding > ZERO
     ]
-    gross = sum((c.late_fee for c in charges), start=ZERO)
-    paid_late_fee = sum((c.late_fee for c in charges if c.outstanding <= ZERO), start=ZERO)
-    net, used = net_late_fee(gross, waived_by_household([household.pk], as_of).get(household.pk, ZERO))
     return LetterAmounts(
         lines=lines,
-        paid_late_fee=paid_late_fee,
-        gross_late_fee=gross,
-        waived=used,
-        principal=sum((line.outstanding for line in lines), start=ZERO),
-        late_fee=net,
+        paid_late_fee=sum((c.late_fee for c in charges if c.outstanding <= ZERO), start=ZERO),
+        gross_late_fee=standing.late_fee_gross,
+        waived=standing.late_fee_waived,
+        principal=standing.principal,
+        late_fee=standing.late_fee,
         first_unpaid=min((line.period_start for line in lines), default=None),
     )
 

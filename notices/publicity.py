@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 
 from arrears.models import Building, Community, Household
 from arrears.money import ZERO
-from arrears.months import months_overdue
-from arrears.selectors import community_arrears, overdue_by_household
+from arrears.positions import in_arrears
+from arrears.positions import owing as owing_of
 from core.sorting import natural_key
 
 from .pdf import html_to_pdf, in_document_language
@@ -71,15 +71,9 @@ def publicity_for(building: Building, as_of: date, households: QuerySet[Househol
     """
     community = building.community
     scope = _listed(households if households is not None else Household.objects.all())
-    ids = set(scope.filter(building=building).values_list("pk", flat=True))
-    owing = {pk: amount for pk, amount in overdue_by_household(community, as_of).items() if pk in ids}
     rows = [
-        PublicityRow(
-            room=item.label,
-            months_overdue=months_overdue(item.oldest_due, as_of),
-            principal=item.principal,
-        )
-        for item in community_arrears(community, as_of, owing=owing)
+        PublicityRow(room=item.label, months_overdue=item.months_overdue, principal=item.principal)
+        for item in in_arrears(scope.filter(building=building), as_of)
     ]
     return Publicity(
         community_name=community.name,
@@ -106,7 +100,7 @@ class BuildingArrears:
 
 def buildings_in_arrears(community: Community, as_of: date, households: QuerySet[Household]) -> list[BuildingArrears]:
     """The buildings of ``community`` with at least one listed room on ``as_of``, in building order."""
-    owing = overdue_by_household(community, as_of)
+    owing = owing_of(_listed(households).filter(community=community), as_of)
     by_building: dict[int, list[Decimal]] = {}
     for pk, building_id in _listed(households).filter(community=community).order_by().values_list("pk", "building_id"):
         if pk in owing:

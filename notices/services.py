@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 
 from arrears.models import Community, Household
 from arrears.money import ZERO
-from arrears.months import months_overdue
-from arrears.selectors import HouseholdArrears, community_arrears
+from arrears.positions import Position, in_arrears
 
 from .letters import addressee_name, build_letter, letter_amounts, render_letter_pdf
 from .models import BatchStatus, Notice, NoticeBatch, NoticeLevel, NoticeWording
@@ -92,7 +91,7 @@ class BatchCriteria:
         }
 
 
-def select_households(criteria: BatchCriteria) -> list[HouseholdArrears]:
+def select_households(criteria: BatchCriteria) -> list[Position]:
     """The households in arrears matching the criteria, in building/unit/room order, with their report amounts.
 
     Households on the legal track (已转法务) get no 温馨提示 or 催费通知书 (their case is with 综合部 and the
@@ -107,17 +106,12 @@ def select_households(criteria: BatchCriteria) -> list[HouseholdArrears]:
         households = households.filter(owner__segment_tags__segment=criteria.segment)
     if criteria.household_id:
         households = households.filter(pk=criteria.household_id)
-    eligible = set(households.values_list("pk", flat=True))
-    chosen = []
-    for row in community_arrears(criteria.community, criteria.as_of):
-        if row.household_id not in eligible:
-            continue
-        if criteria.min_arrears is not None and row.total < criteria.min_arrears:
-            continue
-        if criteria.min_months is not None and months_overdue(row.oldest_due, criteria.as_of) < criteria.min_months:
-            continue
-        chosen.append(row)
-    return chosen
+    return [
+        row
+        for row in in_arrears(households, criteria.as_of)
+        if (criteria.min_arrears is None or row.total >= criteria.min_arrears)
+        and (criteria.min_months is None or row.months_overdue >= criteria.min_months)
+    ]
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from arrears.models import Household, Payment
 from arrears.models.ledger import PaymentStatus
-from arrears.selectors import with_overdue
+from arrears.months import months_overdue
+from arrears.positions import with_overdue
 from arrears.services import payment_reject, payment_verify
 from assignments.models import Assignment, Campaign, Contact, IssueRaised, IssueStatus, Outcome, Pin
-from assignments.selectors import household_cards, months_overdue, tasks_for
+from assignments.selectors import household_cards, tasks_for
 from assignments.services import contact_record, split_for_day
 from scripts_faq.choices import ObjectionCategory
 from tests.factories import (
@@ -331,8 +332,9 @@ def build_list(size: int):
 
 
 # session, user, the user's groups, the user's Staff row; the assignments with their households (one join);
-# charges; allocations; contacts; payments; issues; the collector's recently rejected payments.
-TASKS_QUERIES = 11
+# the households' positions (the charges' statement, the waivers); contacts; the promises' payments and balances;
+# pending payments; issues; the collector's recently rejected payments.
+TASKS_QUERIES = 13
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -637,25 +639,6 @@ def test_sheet_access_for_staff_and_others(client, user_with_role, world):
 
 
 # Pure helpers --------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("due", "day", "months"),
-    [
-        ("2026-01-31", "2026-01-31", 0),
-        ("2026-01-31", "2026-02-01", 1),
-        ("2026-01-31", "2026-02-28", 1),
-        ("2026-01-31", "2026-03-31", 2),
-        ("2026-01-31", "2026-04-01", 3),
-        ("2026-01-15", "2026-03-20", 3),
-        ("2025-12-10", "2026-03-10", 3),
-    ],
-)
-def test_months_overdue(due, day, months):
-    from datetime import date
-
-    assert months_overdue(date.fromisoformat(due), date.fromisoformat(day)) == months
-    assert months_overdue(None, date.fromisoformat(day)) == 0
 
 
 def test_household_cards_without_an_owner(world):

@@ -25,9 +25,10 @@ LIST_URL = reverse("household_list")
 # session, user, the user's groups, the page count, the page of households, their owners' segment tags,
 # the buildings for the building filter.
 LIST_QUERIES = 7
-# session, user, groups, the household, its owner's tags, charges due and their allocations (charge_arrears),
-# charges not yet due, payments, their allocations, the household's waivers.
-DETAIL_QUERIES = 11
+# session, user, groups, the household, its owner's tags, the charges due (the positions' statement, then the
+# charges with their fee items), charges not yet due, the household's position (the statement, its waivers),
+# payments, their allocations, the household's waivers.
+DETAIL_QUERIES = 13
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from arrears.late_fees import selectors as waiver_reads
+from arrears import positions
 from arrears.late_fees.services import waiver_cancel, waiver_grant
 from arrears.models import LateFeeWaiver
 from arrears.reports import arrears_report
@@ -158,7 +158,7 @@ def test_manager_grants_a_waiver_from_the_household_page(client, household, mana
     page = detail(client, household).content.decode()
     assert create_url(household) in page
     form = client.get(create_url(household))
-    assert form.status_code == 200 and form.context["late_fee"].net == FEE_MAR_31
+    assert form.status_code == 200 and form.context["position"].late_fee == FEE_MAR_31
     assert form.context["form"]["waived_on"].value() == TODAY
     response = client.post(create_url(household), {"amount": "2.85", "waived_on": "2026-03-31", "reason": "协商"})
     assert response.status_code == 302 and response["Location"] == reverse("household_detail", args=[household.pk])
@@ -275,15 +275,15 @@ def test_two_managers_waiving_at_once_cannot_both_take_the_late_fee(monkeypatch)
     household = HouseholdFactory(community=community)
     ChargeFactory(household=household, amount=Decimal("300.00"), due_date=date(2026, 1, 31))
     manager = UserFactory(roles=["manager"])
-    original = waiver_reads.household_late_fee
+    original = positions.position
 
-    def slow_late_fee(*args, **kwargs):
+    def slow_position(*args, **kwargs):
         # Widen the window between reading the late fee and writing the waiver, so that a missing lock shows.
         result = original(*args, **kwargs)
         time.sleep(0.2)
         return result
 
-    monkeypatch.setattr("arrears.late_fees.services.household_late_fee", slow_late_fee)
+    monkeypatch.setattr("arrears.late_fees.services.position", slow_position)
     barrier = threading.Barrier(2)
     outcomes = []
 

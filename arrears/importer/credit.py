@@ -3,9 +3,7 @@
 The batched form of ``apply_household_credit``: a few queries per chunk of households, not per household.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.db.models import Sum
 
@@ -14,6 +12,7 @@ from arrears.bulk import insert_rows
 from arrears.models import Allocation, Charge, Household, Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO
+from arrears.positions import open_charges as open_charges_of
 
 from .bulk import Statistics
 from .result import ImportResult
@@ -29,7 +28,7 @@ def apply_credit(*, household_ids: Iterable[int], result: ImportResult, statisti
     for chunk in chunks(sorted(household_ids), CHUNK):
         # Lock the households as payment_verify and charge_post do, in id order against deadlocks.
         list(Household.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
-        open_charges = _open_charges(chunk)
+        open_charges = open_charges_of(chunk)
         allocations = []
         for household_id, payment_id, amount, allocated, paid_on in _payments_with_credit(chunk):
             left = amount - (allocated or ZERO)
@@ -46,21 +45,6 @@ def apply_credit(*, household_ids: Iterable[int], result: ImportResult, statisti
         written = insert_rows(Allocation, ("payment_id", "charge_id", "amount", "applied_on"), allocations)
         statistics.wrote(Allocation, written)
         result.allocation_count += written
-
-
-def _open_charges(household_ids: tuple[int, ...]) -> dict[int, list[tuple[int, Decimal]]]:
-    rows = (
-        Charge.objects.filter(household_id__in=household_ids)
-        .annotate(paid=Sum("allocations__amount"))
-        .order_by("household_id", "due_date", "period_start", "id")
-        .values_list("household_id", "id", "amount", "paid")
-    )
-    found: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for household_id, pk, amount, paid in rows:
-        owed = amount - (paid or ZERO)
-        if owed > ZERO:
-            found[household_id].append((pk, owed))
-    return found
 
 
 def _payments_with_credit(household_ids: tuple[int, ...]):

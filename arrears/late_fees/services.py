@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arrears.late_fees.selectors import household_late_fee
 from arrears.models import Community, Household, LateFeeOverride, LateFeeWaiver
 from arrears.money import CENT, ZERO
+from arrears.positions import position
 from arrears.templatetags.arrears_format import format_money
 
 MAX_DAILY_RATE = Decimal("0.01")
@@ -168,8 +168,8 @@ def waiver_grant(*, household: Household, amount: Decimal, waived_on: date, reas
     if errors:
         raise ValidationError(errors)
     household = Household.objects.select_for_update().get(pk=household.pk)
-    late_fee = household_late_fee(household, waived_on)
-    if amount > late_fee.net:
+    standing = position(household, waived_on)
+    if amount > standing.late_fee:
         raise ValidationError(
             {
                 "amount": _(
@@ -179,9 +179,9 @@ def waiver_grant(*, household: Household, amount: Decimal, waived_on: date, reas
                 % {
                     "amount": format_money(amount),
                     "date": waived_on.isoformat(),
-                    "net": format_money(late_fee.net),
-                    "gross": format_money(late_fee.gross),
-                    "waived": format_money(late_fee.waived),
+                    "net": format_money(standing.late_fee),
+                    "gross": format_money(standing.late_fee_gross),
+                    "waived": format_money(standing.late_fee_waived),
                 }
             }
         )

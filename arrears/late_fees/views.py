@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from arrears.late_fees.filters import OverrideFilter, WaiverFilter
 from arrears.late_fees.forms import CommunityPolicyForm, OverrideCreateForm, OverrideForm, WaiverForm
 from arrears.late_fees.limits import annual_rate, is_above_threshold, rate_warning, warn_threshold
-from arrears.late_fees.selectors import household_late_fee, waivers_of
+from arrears.late_fees.selectors import waivers_of
 from arrears.late_fees.services import (
     community_late_fee_update,
     late_fee_override_delete,
@@ -25,6 +25,7 @@ from arrears.late_fees.services import (
 from arrears.late_fees.tables import OverrideTable, WaiverTable
 from arrears.models import Community, LateFeeOverride, LateFeeWaiver
 from arrears.permissions import households_visible_to
+from arrears.positions import position
 from core.access import add_service_errors, allowed_only
 from core.lists import ListPage
 from core.roles import MANAGER, has_role
@@ -268,7 +269,7 @@ def waiver_create(request, pk: int):
             "household": household,
             "form": form,
             "today": today,
-            "late_fee": household_late_fee(household, today),
+            "position": position(household, today),
             "waivers": waivers_of(household),
         },
         status=status,

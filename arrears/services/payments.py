@@ -9,20 +9,14 @@ from django.utils.translation import gettext as _
 
 from arrears.allocation import allocate
 from arrears.day_lock import assert_day_open
-from arrears.models import Allocation, Charge, Household, Payment, PaymentReversal, ReceiptCounter
+from arrears.models import Allocation, Household, Payment, PaymentReversal, ReceiptCounter
 from arrears.models.ledger import PaymentChannel, PaymentStatus
 from arrears.money import ZERO
+from arrears.positions import open_charges
 
 
-def open_charges(*, household_id: int) -> list[tuple[int, Decimal]]:
-    """(charge id, outstanding now) of a household's unpaid charges, oldest due first."""
-    charges = (
-        Charge.objects.filter(household_id=household_id)
-        .annotate(paid=Sum("allocations__amount"))
-        .order_by("due_date", "period_start", "id")
-        .values_list("id", "amount", "paid")
-    )
-    return [(pk, amount - (paid or ZERO)) for pk, amount, paid in charges if amount - (paid or ZERO) > ZERO]
+def _open_charges(household_id: int) -> list[tuple[int, Decimal]]:
+    return open_charges([household_id]).get(household_id, [])
 
 
 def _unallocated(payment: Payment) -> Decimal:
@@ -50,7 +44,7 @@ def apply_household_credit(*, household_id: int) -> None:
         left = _unallocated(payment)
         if left <= ZERO:
             continue
-        charges = open_charges(household_id=household_id) if charges is None else charges
+        charges = _open_charges(household_id) if charges is None else charges
         parts = allocate(left, charges)
         if not parts:
             return
@@ -107,7 +101,7 @@ def payment_verify(*, payment_id: int, verified_by, charge_id: int | None = None
         raise ValidationError(_("该笔收款状态为「%(status)s」,不能复核") % {"status": payment.get_status_display()})
     assert_day_open(community_id=payment.community_id, day=payment.paid_on, action=_("复核当天的收款"))
     Household.objects.select_for_update().filter(pk=payment.household_id).first()
-    charges = open_charges(household_id=payment.household_id)
+    charges = _open_charges(payment.household_id)
     if charge_id is not None and charge_id not in {pk for pk, _amount in charges}:
         raise ValidationError(_("指定的应收不属于该房屋或已结清"))
     now = timezone.now()

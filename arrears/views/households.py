@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.filters import HouseholdFilter
-from arrears.late_fees.selectors import late_fee_after_listed_waivers, waivers_of
+from arrears.late_fees.selectors import waivers_of
 from arrears.late_fees.views import can_manage_late_fees
 from arrears.masking import mask_name, mask_phone
 from arrears.models import Allocation, Charge, Household
 from arrears.models.households import OwnerKind
 from arrears.money import ZERO
 from arrears.permissions import can_read_households, can_see_full_contact, households_visible_to
-from arrears.selectors import charge_arrears, with_overdue
+from arrears.positions import charge_positions, position, with_overdue
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
 from core.dates import date_param
 from core.lists import ListPage
@@ -69,7 +69,7 @@ class LedgerCharge:
 
 
 def _ledger_charges(household: Household, as_of: date) -> list[LedgerCharge]:
-    """Charges due before ``as_of`` with their late fee (charge_arrears), then those not yet due."""
+    """Charges due before ``as_of`` with their late fee (arrears.positions), then those not yet due."""
     rows = [
         LedgerCharge(
             fee_item=item.fee_item,
@@ -82,7 +82,7 @@ def _ledger_charges(household: Household, as_of: date) -> list[LedgerCharge]:
             late_fee=item.late_fee,
             is_due=True,
         )
-        for item in charge_arrears(household, as_of)
+        for item in charge_positions(Household.objects.filter(pk=household.pk), as_of)
     ]
     not_due = (
         Charge.objects.filter(household=household, due_date__gte=as_of)
@@ -125,7 +125,7 @@ def household_detail(request, pk: int):
     """One household as of a date: owner (masked unless allowed), late-fee policy, charges and payments.
 
     The 违约金 is shown accrued (the sum over the charges), waived (waivers dated on or before the date, not
-    cancelled) and owed (the difference, never below zero), as ``community_arrears`` computes it."""
+    cancelled) and owed (the difference, never below zero): the household's position (arrears.positions)."""
     household = get_object_or_404(
         households_visible_to(request.user)
         .select_related("community", "building", "owner", "late_fee_override")
@@ -134,9 +134,8 @@ def household_detail(request, pk: int):
     )
     as_of, as_of_error = date_param(request)
     charges = _ledger_charges(household, as_of)
-    principal = sum((row.outstanding for row in charges if row.is_due), ZERO)
+    standing = position(household, as_of)
     waivers = list(waivers_of(household))
-    late_fee = late_fee_after_listed_waivers(sum((row.late_fee for row in charges), ZERO), waivers, as_of)
     payments = list(
         household.payments.select_related("collected_by__staff").prefetch_related(
             Prefetch(
@@ -179,11 +178,11 @@ def household_detail(request, pk: int):
             "policy_override": override,
             "charges": charges,
             "not_due_total": sum((row.outstanding for row in charges if not row.is_due), ZERO),
-            "principal": principal,
-            "late_fee": late_fee.net,
-            "late_fee_gross": late_fee.gross,
-            "late_fee_waived": late_fee.waived,
-            "total": principal + late_fee.net,
+            "principal": standing.principal,
+            "late_fee": standing.late_fee,
+            "late_fee_gross": standing.late_fee_gross,
+            "late_fee_waived": standing.late_fee_waived,
+            "total": standing.total,
             "payments": payments,
             "waivers": waivers,
             "can_waive": can_manage_late_fees(request.user),

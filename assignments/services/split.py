@@ -12,9 +12,8 @@ from django.utils import timezone
 from arrears.bulk import insert_rows
 from arrears.models import Household
 from arrears.models.households import Segment
-from arrears.models.ledger import Payment, PaymentStatus
 from arrears.money import ZERO
-from arrears.selectors import overdue_by_household
+from arrears.positions import owing
 from assignments.models import (
     Assignment,
     Campaign,
@@ -28,7 +27,8 @@ from assignments.models import (
     Staff,
     StaffLeave,
 )
-from assignments.priority import Promise, TaskFacts, order_tasks, promise_kept, promise_state
+from assignments.priority import TaskFacts, order_tasks
+from assignments.promises import BROKEN, PENDING, Promise, judge_all
 from assignments.split import Collector, HouseholdSlot, deal
 
 
@@ -39,15 +39,8 @@ def campaigns_on(day: date):
 
 def households_in_scope(campaign: Campaign, day: date) -> dict[int, Decimal]:
     """{household id: overdue principal} of the campaign's households that are in scope on the day."""
-    scope: dict[int, Decimal] = {}
-    for community in campaign.communities.all():
-        scope.update(overdue_by_household(community, day))
-    legal = set(
-        Household.objects.filter(on_legal_track=True, community__in=campaign.communities.all()).values_list(
-            "pk", flat=True
-        )
-    )
-    return {pk: owed for pk, owed in scope.items() if owed >= campaign.threshold and pk not in legal}
+    households = Household.objects.filter(community__in=campaign.communities.all(), on_legal_track=False)
+    return {pk: owed for pk, owed in owing(households, day).items() if owed >= campaign.threshold}
 
 
 def collectors_for(campaign: Campaign, day: date) -> list[Collector]:
@@ -72,7 +65,7 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
     """What the ordering needs of each household: contacts, promises, callbacks, resolved issues."""
     wanted = set(household_ids)
     last_contact: dict[int, tuple] = {}
-    last_promise: dict[int, tuple] = {}
+    last_promise: dict[int, Promise] = {}
     for household_id, created_at, outcome, promised_date, promised_amount, callback_at in (
         Contact.objects.filter(household__community__in=communities, created_at__date__lte=day)
         .order_by("created_at", "pk")
@@ -81,17 +74,9 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
         if household_id not in wanted:
             continue
         last_contact[household_id] = (created_at, outcome, callback_at)
-        if outcome == Outcome.PROMISED:
-            last_promise[household_id] = (created_at.date(), promised_date, promised_amount)
-    payments: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    if last_promise:
-        for household_id, paid_on, amount in Payment.objects.filter(
-            status=PaymentStatus.VERIFIED,
-            household__community__in=communities,
-            paid_on__gte=min(made_on for made_on, _d, _a in last_promise.values()),
-        ).values_list("household_id", "paid_on", "amount"):
-            if household_id in last_promise:
-                payments[household_id].append((paid_on, amount))
+        if outcome == Outcome.PROMISED and promised_date is not None:
+            last_promise[household_id] = Promise.from_contact(household_id, created_at, promised_date, promised_amount)
+    states = dict(zip(last_promise, judge_all(list(last_promise.values()), day), strict=True))
     resolved: dict[int, object] = {}
     closed_issues = IssueRaised.objects.filter(status=IssueStatus.CLOSED, household__community__in=communities)
     for household_id, closed_at in closed_issues.values_list("household_id", "closed_at"):
@@ -100,16 +85,9 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
     facts = {}
     for pk in household_ids:
         contact = last_contact.get(pk)
-        promise_row = last_promise.get(pk)
-        open_promise = None
-        broken = False
-        if promise_row is not None:
-            made_on, promised_date, amount = promise_row
-            promise = Promise(made_on=made_on, promised_date=promised_date, amount=amount)
-            kept = promise_kept(promise, payments.get(pk, []), arrears.get(pk, ZERO))
-            state = promise_state(promise, kept=kept, today=day)
-            open_promise = promised_date if state == "pending" else None
-            broken = state == "broken"
+        state = states.get(pk)
+        open_promise = last_promise[pk].promised_date if state == PENDING else None
+        broken = state == BROKEN
         closed_at = resolved.get(pk)
         facts[pk] = TaskFacts(
             key=str(pk),

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from arrears.models import Household
 from arrears.money import ZERO
-from arrears.selectors import overdue_by_household
+from arrears.positions import owing
 from assignments.forms_manage import LeaveForm, MemberForm, PinForm
 from assignments.models import Assignment, Campaign, CampaignMember, Pin, SplitRun, StaffLeave
 from assignments.permissions import (
@@ -70,8 +71,7 @@ def people_rows(campaign: Campaign, day: date, staff) -> list[PersonRow]:
     )
     owed: dict[int, Decimal] = {}
     if held:
-        for community in campaign.communities.all():
-            owed.update(overdue_by_household(community, day))
+        owed = owing(Household.objects.filter(pk__in=[household_id for _s, household_id, _b in held]), day)
     count: Counter[int] = Counter()
     total: dict[int, Decimal] = defaultdict(lambda: ZERO)
     buildings: dict[int, set[int]] = defaultdict(set)

@@ -32,11 +32,11 @@ from arrears.models import Household, Payment
 from arrears.models.households import household_label
 from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO
-from arrears.selectors import with_overdue
+from arrears.positions import owing
 from assignments.filters import TeamFilter
 from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.permissions import can_open_team, staff_visible_to
-from assignments.priority import Promise, promise_kept, promise_state
+from assignments.promises import Promise, judge_all
 from assignments.tables import BrokenPromiseTable, TeamTable
 from core.exports import table_export
 from core.lists import ListPage
@@ -135,22 +135,13 @@ def latest_promises(staff: QuerySet[Staff], day: date) -> list[PromiseRow]:
     )
     latest = {row[0]: row for row in rows}  # ordered by time: the last one wins
     latest = {h: row for h, row in latest.items() if row[6] and row[2] is not None}
-    earliest = min((timezone.localtime(row[1]).date() for row in latest.values()), default=day)
-    payments: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for household_id, paid_on, amount in Payment.objects.filter(
-        status=PaymentStatus.VERIFIED,
-        household_id__in=households,
-        paid_on__gte=earliest,
-        paid_on__lte=day + timedelta(days=1),
-    ).values_list("household_id", "paid_on", "amount"):
-        payments[household_id].append((paid_on, amount))
-    owed = dict(with_overdue(Household.objects.filter(pk__in=households), day).values_list("pk", "overdue"))
+    owed = owing(Household.objects.filter(pk__in=households), day)
+    promises = {
+        household_id: Promise.from_contact(household_id, row[1], row[2], row[3]) for household_id, row in latest.items()
+    }
+    states = judge_all(list(promises.values()), day)
     result = []
-    for household_id, row in latest.items():
-        created_at, promised_date, amount = row[1], row[2], row[3]
-        promise = Promise(made_on=timezone.localtime(created_at).date(), promised_date=promised_date, amount=amount)
-        arrears = owed.get(household_id, ZERO)
-        kept = promise_kept(promise, payments.get(household_id, []), arrears)
+    for (household_id, row), promise, state in zip(latest.items(), promises.values(), states, strict=True):
         result.append(
             PromiseRow(
                 household_id=household_id,
@@ -159,10 +150,10 @@ def latest_promises(staff: QuerySet[Staff], day: date) -> list[PromiseRow]:
                 staff_id=row[4],
                 collector=row[5],
                 made_on=promise.made_on,
-                promised_date=promised_date,
-                amount=amount,
-                arrears=arrears,
-                state=promise_state(promise, kept=kept, today=day),
+                promised_date=promise.promised_date,
+                amount=promise.amount,
+                arrears=owed.get(household_id, ZERO),
+                state=state,
             )
         )
     return result

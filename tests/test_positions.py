@@ -1,0 +1,210 @@
+"""The read model (arrears.positions) gives, set-based, exactly what the pure functions give, charge by charge."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from arrears.late_fee import LateFeePolicy, late_fee, outstanding
+from arrears.models import Allocation, Charge, Household, LateFeeOverride, LateFeeWaiver, Payment
+from arrears.models.ledger import PaymentStatus
+from arrears.money import ZERO
+from arrears.positions import charge_positions, owing, owing_on, position, positions
+from tests.factories import CommunityFactory, FeeItemFactory, HouseholdFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+START = date(2025, 1, 1)
+
+money = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("5000.00"), places=2)
+signed = st.decimals(min_value=Decimal("-800.00"), max_value=Decimal("3000.00"), places=2).filter(lambda v: v != 0)
+offset = st.integers(min_value=0, max_value=720)
+policies = st.builds(
+    LateFeePolicy,
+    daily_rate=st.sampled_from([Decimal("0.0005"), Decimal("0.0003"), Decimal("0.001"), Decimal("0.000123")]),
+    grace_days=st.integers(min_value=0, max_value=40),
+    cap_ratio=st.sampled_from([None, Decimal("0.3"), Decimal("0.1"), Decimal("1.5"), Decimal("0.0123")]),
+)
+charge_plan = st.tuples(money, offset, st.lists(st.tuples(signed, offset), max_size=4))
+household_plan = st.tuples(
+    st.lists(charge_plan, max_size=5),
+    st.one_of(st.none(), policies),
+    st.lists(st.tuples(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("90.00"), places=2), offset)),
+)
+
+
+def build(plan, community_policy):
+    community = CommunityFactory(
+        late_fee_daily_rate=community_policy.daily_rate,
+        late_fee_grace_days=community_policy.grace_days,
+        late_fee_cap_ratio=community_policy.cap_ratio,
+    )
+    fee_item = FeeItemFactory()
+    user = UserFactory()
+    expected = {}
+    for index, (charges, override, waivers) in enumerate(plan):
+        household = HouseholdFactory(community=community, room=str(100 + index))
+        policy = community_policy
+        if override is not None:
+            LateFeeOverride.objects.create(
+                household=household,
+                daily_rate=override.daily_rate,
+                grace_days=override.grace_days,
+                cap_ratio=override.cap_ratio,
+            )
+            policy = override
+        payment = Payment.objects.create(
+            community=community,
+            household=household,
+            paid_on=START,
+            amount=Decimal("1.00"),
+            channel="cash",
+            status=PaymentStatus.VERIFIED,
+        )
+        rows = []
+        for number, (amount, due, allocations) in enumerate(charges):
+            start = START + timedelta(days=31 * number)
+            charge = Charge.objects.create(
+                household=household,
+                fee_item=fee_item,
+                period_start=start,
+                period_end=start,
+                amount=amount,
+                due_date=START + timedelta(days=due),
+            )
+            entries = [(START + timedelta(days=when), part) for part, when in allocations]
+            Allocation.objects.bulk_create(
+                Allocation(payment=payment, charge=charge, amount=part, applied_on=when) for when, part in entries
+            )
+            rows.append((charge, entries))
+        for amount, when in waivers:
+            LateFeeWaiver.objects.create(
+                household=household,
+                amount=amount,
+                waived_on=START + timedelta(days=when),
+                reason="测试",
+                approved_by=user,
+            )
+        expected[household.pk] = (rows, policy, [(START + timedelta(days=when), amount) for amount, when in waivers])
+    return community, expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=st.lists(household_plan, min_size=1, max_size=4), community_policy=policies, as_of_offset=offset)
+def test_positions_equal_the_pure_functions_on_random_ledgers(plan, community_policy, as_of_offset):
+    as_of = START + timedelta(days=as_of_offset)
+    with transaction.atomic():
+        community, expected = build(plan, community_policy)
+        households = Household.objects.filter(community=community)
+        found = positions(households, as_of)
+        by_charge = {row.charge_id: row for row in charge_positions(households, as_of)}
+        for household_id, (rows, policy, waivers) in expected.items():
+            due = [(charge, entries) for charge, entries in rows if charge.due_date < as_of]
+            principal = ZERO
+            gross = ZERO
+            oldest = None
+            for charge, entries in due:
+                unpaid = outstanding(amount=charge.amount, allocations=entries, as_of=as_of)
+                fee = late_fee(
+                    amount=charge.amount, due_date=charge.due_date, allocations=entries, as_of=as_of, policy=policy
+                )
+                assert (by_charge[charge.pk].outstanding, by_charge[charge.pk].late_fee) == (unpaid, fee)
+                principal += unpaid
+                gross += fee
+                if unpaid > ZERO and (oldest is None or charge.due_date < oldest):
+                    oldest = charge.due_date
+            waived = sum((amount for when, amount in waivers if when <= as_of), ZERO)
+            if not due:
+                assert household_id not in found
+                continue
+            got = found[household_id]
+            assert (got.principal, got.late_fee_gross, got.oldest_due) == (principal, gross, oldest)
+            assert got.late_fee_waived == min(gross, waived)
+            assert got.late_fee == gross - min(gross, waived)
+        assert len(by_charge) == sum(1 for rows, _p, _w in expected.values() for c, _e in rows if c.due_date < as_of)
+        assert owing(households, as_of) == {pk: p.principal for pk, p in found.items() if p.principal > ZERO}
+        on = owing_on((pk, as_of) for pk in expected)
+        assert on == {(pk, as_of): found[pk].principal if pk in found else ZERO for pk in expected}
+        transaction.set_rollback(True)
+
+
+def test_domain_worked_example_and_a_waiver():
+    community = CommunityFactory(late_fee_daily_rate=Decimal("0.0005"), late_fee_grace_days=0)
+    household = HouseholdFactory(community=community)
+    charge = Charge.objects.create(
+        household=household,
+        fee_item=FeeItemFactory(),
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        amount=Decimal("300.00"),
+        due_date=date(2026, 1, 31),
+    )
+    payment = Payment.objects.create(
+        community=community,
+        household=household,
+        paid_on=date(2026, 3, 2),
+        amount=Decimal("100.00"),
+        channel="cash",
+        status=PaymentStatus.VERIFIED,
+    )
+    Allocation.objects.create(payment=payment, charge=charge, amount=Decimal("100.00"), applied_on=date(2026, 3, 2))
+    LateFeeWaiver.objects.create(
+        household=household,
+        amount=Decimal("5.00"),
+        waived_on=date(2026, 3, 15),
+        reason="测试",
+        approved_by=UserFactory(),
+    )
+
+    found = position(household, date(2026, 3, 31))
+
+    assert (found.principal, found.late_fee_gross, found.late_fee_waived, found.late_fee) == (
+        Decimal("200.00"),
+        Decimal("7.35"),
+        Decimal("5.00"),
+        Decimal("2.35"),
+    )
+    assert found.oldest_due == date(2026, 1, 31) and found.months_overdue == 2
+    assert position(household, date(2026, 1, 31)).principal == ZERO  # due that day: not yet overdue
+
+
+def test_owing_on_gives_each_pair_its_own_date():
+    household = HouseholdFactory()
+    other = HouseholdFactory(community=household.community)
+    fee_item = FeeItemFactory()
+    charge = Charge.objects.create(
+        household=household,
+        fee_item=fee_item,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        amount=Decimal("300.00"),
+        due_date=date(2026, 1, 31),
+    )
+    payment = Payment.objects.create(
+        community=household.community,
+        household=household,
+        paid_on=date(2026, 3, 2),
+        amount=Decimal("100.10"),
+        channel="cash",
+        status=PaymentStatus.VERIFIED,
+    )
+    Allocation.objects.create(payment=payment, charge=charge, amount=Decimal("100.10"), applied_on=date(2026, 3, 2))
+
+    found = owing_on(
+        [
+            (household.pk, date(2026, 1, 31)),
+            (household.pk, date(2026, 2, 1)),
+            (household.pk, date(2026, 3, 2)),
+            (other.pk, date(2026, 3, 2)),
+        ]
+    )
+
+    assert found == {
+        (household.pk, date(2026, 1, 31)): ZERO,
+        (household.pk, date(2026, 2, 1)): Decimal("300.00"),
+        (household.pk, date(2026, 3, 2)): Decimal("199.90"),
+        (other.pk, date(2026, 3, 2)): ZERO,
+    }
