@@ -1,7 +1,9 @@
 """Ledger invariants: the sums that must always hold. Used by ``check_ledger`` and the tests."""
 
+from django.db import connection
 from django.db.models import F, Q, Sum
 
+from . import ledger_sql
 from .models import Allocation, Charge, Payment, ReceiptCounter
 from .models.ledger import PaymentStatus
 from .money import format_money as m
@@ -44,6 +46,7 @@ def ledger_problems(limit: int = 50) -> list[str]:
         .values_list("pk", "net")[:limit]
     )
     problems += [f"收款 #{pk}: 已冲正但净核销 {m(net)}" for pk, net in not_reversed if round_money(net) != 0]
+    problems += [f"应收 #{pk}: 核销汇总与核销明细不符" for pk in stale_balances(limit)]
     for counter in ReceiptCounter.objects.select_related("community"):
         prefix = f"{counter.community.code}-{counter.year}-"
         numbers = sorted(
@@ -55,3 +58,29 @@ def ledger_problems(limit: int = 50) -> list[str]:
         if numbers != list(range(1, counter.last_number + 1)):
             problems.append(f"{prefix}: 收据号不连续(已发 {counter.last_number} 个,实有 {len(numbers)} 个)")
     return problems
+
+
+def stale_balances(limit: int = 50) -> list[int]:
+    """Charges whose balance row (paid to date, kept by triggers) differs from what their allocations add up to."""
+    fen = ledger_sql.cents("a.amount")
+    day = ledger_sql.day("a.applied_on")
+    sql = f"""
+SELECT b.charge_id
+FROM arrears_chargebalance b
+JOIN arrears_charge c ON c.id = b.charge_id
+LEFT JOIN (
+    SELECT a.charge_id, SUM({fen}) AS paid, SUM({fen} * {day}) AS paid_days, MIN(a.applied_on) AS first_on,
+           MAX(a.applied_on) AS last_on
+    FROM arrears_allocation a GROUP BY a.charge_id
+) s ON s.charge_id = b.charge_id
+WHERE b.paid_fen <> COALESCE(s.paid, 0) OR b.paid_fen_days <> COALESCE(s.paid_days, 0)
+   OR b.amount_fen <> {ledger_sql.cents("c.amount")} OR b.due_date <> c.due_date OR b.household_id <> c.household_id
+   OR COALESCE(b.first_paid_on, c.due_date) <> COALESCE(s.first_on, c.due_date)
+   OR COALESCE(b.last_paid_on, c.due_date) <> COALESCE(s.last_on, c.due_date)
+UNION ALL
+SELECT c.id FROM arrears_charge c WHERE NOT EXISTS (SELECT 1 FROM arrears_chargebalance b WHERE b.charge_id = c.id)
+LIMIT {int(limit)}
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]

@@ -4,11 +4,11 @@ A position is DOMAIN.md's figures for one household as of T: the overdue princip
 was allocated to them by T), the 违约金 accrued on those charges (gross), the part of the waivers (减免) that applies
 (waived, never more than the gross), what is owed (net), and the oldest due date still unpaid.
 
-The database computes them set-based, in one statement for any number of households (:func:`charge_sql`): each
-charge's allocations are summed per day, a window gives the unpaid principal between consecutive allocation days,
-and the late fee is Σ (unpaid × days in the accrual window) × the daily rate, capped and rounded per charge. The
-arithmetic runs in whole fen (and millionths of the rate), so it is exact on PostgreSQL and on SQLite alike, and it
-gives what the pure functions of ``arrears.late_fee`` give, charge by charge (tests compare the two on random
+The database computes them set-based, in one statement for any number of households (:func:`charge_sql`): per
+charge, one grouped sum over its allocations gives the unpaid principal and Σ (unpaid × accrual days), and the
+late fee is that × the daily rate, capped and rounded per charge. The arithmetic runs in whole fen (and millionths
+of the rate), so it is exact on PostgreSQL and on SQLite alike; the rare charge with a reversal is left to the pure
+function. Either way the figures are those of ``arrears.late_fee``, charge by charge (tests compare the two on random
 ledgers). Households are chosen by any queryset of households, compiled into the statement as a subquery.
 """
 
@@ -20,17 +20,17 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from core.sorting import natural_key
 
+from . import ledger_sql
+from .late_fee import late_fee
 from .models import Allocation, Charge, Household, LateFeeWaiver
 from .models.households import household_label
 from .money import ZERO
 from .months import months_overdue
-
-_EPOCH = date(1970, 1, 1)
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -82,95 +82,78 @@ class ChargePosition:
 # The statement ---------------------------------------------------------------------------------------------------
 
 
-def _dialect() -> dict[str, str]:
-    if connection.vendor == "postgresql":
-        return {"greatest": "GREATEST", "least": "LEAST", "day": "({} - DATE '1970-01-01')"}
-    # SQLite keeps dates as text; julianday() of a date is N.5, so truncating gives whole days.
-    return {"greatest": "MAX", "least": "MIN", "day": "(CAST(julianday({}) AS INTEGER) - 2440587)"}
-
-
-def _cents(column: str) -> str:
-    return f"CAST(ROUND({column} * 100) AS BIGINT)"
-
-
 def charge_sql(households: QuerySet[Household], as_of: date) -> tuple[str, list]:
     """One row per charge due before ``as_of`` of ``households``: (charge id, household id, due date, amount in
-    fen, unpaid in fen, 违约金 in fen). Integers throughout, so both backends compute the same fen."""
-    d = _dialect()
-    greatest, least = d["greatest"], d["least"]
+    fen, unpaid in fen, irregular, 违约金 in fen). Integers throughout, so both backends compute the same fen.
 
-    def day(column: str) -> str:
-        return d["day"].format(column)
+    The late fee of a charge of amount A is Σ base(x) × rate over its accrual days F ≤ x ≤ T (F = due + grace + 1),
+    where base(x) = A − P(x) and P(x) is what was allocated to it by day x. When its allocations only ever add up
+    (none negative, never more than A), base(x) ≥ 0 and the sum is A × N − Σ aᵢ × (days from max(dᵢ, F) to T):
 
-    scope_sql, scope_params = households.order_by().values("pk").query.sql_with_params()
-    t = (as_of - _EPOCH).days
+    - from its balance row alone (arrears_chargebalance, paid to date) when every allocation is dated on or before
+      T and they all fall on one side of F: A × N − ((T + 1) × paid − Σ aᵢ dᵢ), or (A − paid) × N;
+    - otherwise from its allocations, one grouped sum over those dated on or before T.
+
+    A charge with a reversal (a negative allocation) or allocated beyond its amount is *irregular*: its base may be
+    clamped at zero for a while, so its 违约金 is left NULL here and computed by the pure function
+    (``_irregular_fees``). The first way covers nearly every charge as of today; the others keep the figure exact.
+    """
+    greatest, least, day, cents = ledger_sql.greatest, ledger_sql.least, ledger_sql.day, ledger_sql.cents
+    scope_sql, scope_params = ledger_sql.scope(households)
+    t = ledger_sql.day_number(as_of)
+    # Each charge due before T, from its balance row, with its household's terms (an override replaces the
+    # community's policy whole). Written out where it is used, not as a CTE: PostgreSQL would materialise it.
+    base = f"""
+    SELECT b.charge_id, b.household_id, b.due_date, b.amount_fen AS a, b.paid_fen, b.paid_fen_days, b.irregular,
+           b.first_paid_on, b.last_paid_on, {day("b.due_date")} + p.grace + 1 AS f, p.rate_u, p.cap_bp
+    FROM arrears_chargebalance b
+    JOIN (
+        SELECT h.id,
+               CASE WHEN o.id IS NULL THEN c.late_fee_grace_days ELSE o.grace_days END AS grace,
+               CAST(ROUND((CASE WHEN o.id IS NULL THEN c.late_fee_daily_rate ELSE o.daily_rate END) * 1000000)
+                    AS BIGINT) AS rate_u,
+               CAST(ROUND((CASE WHEN o.id IS NULL THEN c.late_fee_cap_ratio ELSE o.cap_ratio END) * 10000)
+                    AS BIGINT) AS cap_bp
+        FROM arrears_household h
+        JOIN arrears_community c ON c.id = h.community_id
+        LEFT JOIN arrears_latefeeoverride o ON o.household_id = h.id
+        WHERE h.id IN ({scope_sql})
+    ) p ON p.id = b.household_id
+    WHERE b.due_date < %s"""
+    base_params = [*scope_params, as_of]
+    settled = (
+        f"(NOT irregular AND (last_paid_on IS NULL OR (last_paid_on <= %s AND "
+        f"({day('first_paid_on')} >= f OR {day('last_paid_on')} < f))))"
+    )
+    accrual_days = greatest(f"{t} - f + 1", "0")
+    rounded_fee = "(2 * fen_days * rate_u + 1000000) / 2000000"
+    capped = "(2 * a * cap_bp + 10000) / 20000"
+    # For the rest, their own allocations dated on or before T, in correlated subqueries that run only for them.
+    allocations = "FROM arrears_allocation al WHERE al.charge_id = x.charge_id AND al.applied_on <= %s"
+    paid = f"(SELECT CAST(COALESCE(SUM({cents('al.amount')}), 0) AS BIGINT) {allocations})"
+    lowest = f"(SELECT COALESCE(MIN({cents('al.amount')}), 0) {allocations})"
+    lowered_days = greatest(f"{t} - {greatest(day('al.applied_on'), 'x.f')} + 1", "0")
+    weighted = f"(SELECT CAST(COALESCE(SUM({cents('al.amount')} * {lowered_days}), 0) AS BIGINT) {allocations})"
     sql = f"""
-WITH hh AS (
-    SELECT h.id AS household_id,
-           CASE WHEN o.id IS NULL THEN c.late_fee_grace_days ELSE o.grace_days END AS grace,
-           CAST(ROUND((CASE WHEN o.id IS NULL THEN c.late_fee_daily_rate ELSE o.daily_rate END) * 1000000)
-                AS BIGINT) AS rate_u,
-           CASE WHEN o.id IS NULL THEN c.late_fee_cap_ratio ELSE o.cap_ratio END AS cap
-    FROM arrears_household h
-    JOIN arrears_community c ON c.id = h.community_id
-    LEFT JOIN arrears_latefeeoverride o ON o.household_id = h.id
-    WHERE h.id IN ({scope_sql})
-),
-ch AS (
-    SELECT ch.id AS charge_id, ch.household_id, ch.due_date, {_cents("ch.amount")} AS a,
-           {day("ch.due_date")} + hh.grace + 1 AS f, hh.rate_u,
-           CASE WHEN hh.cap IS NULL THEN NULL ELSE CAST(ROUND(hh.cap * 10000) AS BIGINT) END AS cap_bp
-    FROM arrears_charge ch
-    JOIN hh ON hh.household_id = ch.household_id
-    WHERE ch.due_date < %s
-),
-al AS (
-    SELECT a.charge_id, {day("a.applied_on")} AS d, CAST(SUM({_cents("a.amount")}) AS BIGINT) AS amt
-    FROM arrears_allocation a
-    JOIN ch ON ch.charge_id = a.charge_id
-    WHERE a.applied_on <= %s
-    GROUP BY a.charge_id, a.applied_on
-),
-st AS (
-    SELECT charge_id, d,
-           CAST(SUM(amt) OVER (PARTITION BY charge_id ORDER BY d ROWS UNBOUNDED PRECEDING) AS BIGINT) AS paid,
-           LEAD(d) OVER (PARTITION BY charge_id ORDER BY d) AS next_d
-    FROM al
-),
-acc AS (
-    SELECT st.charge_id,
-           MIN(st.d) AS first_d,
-           CAST(SUM(CASE WHEN st.next_d IS NULL THEN st.paid ELSE 0 END) AS BIGINT) AS paid,
-           CAST(SUM({greatest}(ch.a - st.paid, 0)
-                    * {greatest}({least}(COALESCE(st.next_d, {t + 1}) - 1, {t}) - {greatest}(st.d, ch.f) + 1, 0))
-                AS BIGINT) AS after_first
-    FROM st
-    JOIN ch ON ch.charge_id = st.charge_id
-    GROUP BY st.charge_id
-),
-fee AS (
-    SELECT ch.charge_id, ch.household_id, ch.due_date, ch.a, ch.a - COALESCE(acc.paid, 0) AS unpaid, ch.rate_u,
-           ch.cap_bp,
-           ch.a * {greatest}({least}(COALESCE(acc.first_d, {t + 1}) - 1, {t}) - ch.f + 1, 0)
-               + COALESCE(acc.after_first, 0) AS fen_days
-    FROM ch
-    LEFT JOIN acc ON acc.charge_id = ch.charge_id
-)
-SELECT charge_id, household_id, due_date, a, unpaid,
-       CASE WHEN cap_bp IS NULL THEN (2 * fen_days * rate_u + 1000000) / 2000000
-            ELSE {least}((2 * fen_days * rate_u + 1000000) / 2000000, (2 * a * cap_bp + 10000) / 20000)
+SELECT charge_id, household_id, due_date, a, unpaid, irregular,
+       CASE WHEN irregular = 1 THEN NULL
+            WHEN cap_bp IS NULL THEN {rounded_fee}
+            ELSE {least(rounded_fee, capped)}
        END AS late_fee
-FROM fee
+FROM (
+    SELECT charge_id, household_id, due_date, a, rate_u, cap_bp,
+           CASE WHEN settled = 1 THEN a - paid_fen ELSE a - {paid} END AS unpaid,
+           CASE WHEN settled = 1 THEN 0 WHEN irregular OR {lowest} < 0 OR {paid} > a THEN 1 ELSE 0 END AS irregular,
+           CASE WHEN settled = 0 THEN a * {accrual_days} - {weighted}
+                WHEN last_paid_on IS NULL THEN a * {accrual_days}
+                WHEN {day("first_paid_on")} >= f THEN a * {accrual_days} - (({t} + 1) * paid_fen - paid_fen_days)
+                ELSE (a - paid_fen) * {accrual_days}
+           END AS fen_days
+    FROM (SELECT charges.*, CASE WHEN {settled} THEN 1 ELSE 0 END AS settled FROM ({base}) charges) x
+) fees
 """
-    return sql, [*scope_params, as_of, as_of]
-
-
-def _fen(value) -> Decimal:
-    return (Decimal(int(value)) * _CENT).quantize(_CENT)
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    params = [as_of, as_of, as_of, as_of, as_of, *base_params]
+    return sql, params
 
 
 # Reads -----------------------------------------------------------------------------------------------------------
@@ -189,32 +172,62 @@ def waived_by_household(households: QuerySet[Household], as_of: date) -> dict[in
 
 def positions(households: QuerySet[Household], as_of: date, *, owing_only: bool = False) -> dict[int, Position]:
     """{household id: position on ``as_of``} for every household of the queryset that has a charge due before it
-    (``owing_only``: those with overdue principal). Three queries whatever the number of households."""
+    (``owing_only``: those with overdue principal). A fixed number of queries whatever the number of households."""
+    if owing_only:  # the cheap sum first, so that the late fee is worked out for those households only
+        households = households_owing(households, as_of)
     sql, params = charge_sql(households, as_of)
     aggregate = f"""
-SELECT household_id, SUM(unpaid), SUM(late_fee), MIN(CASE WHEN unpaid > 0 THEN due_date END)
+SELECT household_id, SUM(unpaid), SUM(late_fee), MIN(CASE WHEN unpaid > 0 THEN due_date END), MAX(irregular)
 FROM ({sql}) AS charges
 GROUP BY household_id
 """
     with connection.cursor() as cursor:
         cursor.execute(aggregate, params)
         rows = cursor.fetchall()
+    flagged_households = [household_id for household_id, *_rest, flagged in rows if flagged]
+    extra: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    if flagged_households:  # rare (reversals): find the charges, then the pure function for each
+        for row in charge_positions(Household.objects.filter(pk__in=flagged_households), as_of):
+            extra[row.household_id] += row.late_fee
     waived = waived_by_household(households, as_of)
     result = {}
-    for household_id, unpaid, fee, oldest in rows:
-        principal = _fen(unpaid)
+    for household_id, unpaid, fee, oldest, flagged in rows:
+        principal = ledger_sql.fen(unpaid)
         if owing_only and principal <= ZERO:
             continue
-        gross = _fen(fee)
+        gross = extra[household_id] if flagged else ledger_sql.fen(fee or 0)
         result[household_id] = Position(
             household_id=household_id,
             as_of=as_of,
             principal=principal,
             late_fee_gross=gross,
             late_fee_waived=min(gross, waived.get(household_id, ZERO)),
-            oldest_due=_as_date(oldest) if oldest is not None else None,
+            oldest_due=ledger_sql.as_date(oldest),
         )
     return result
+
+
+def _irregular_fees(charges: QuerySet[Charge], as_of: date) -> dict[tuple[int, int], Decimal]:
+    """{(household id, charge id): 违约金} of ``charges`` (the irregular ones :func:`charge_sql` leaves to Python),
+    by the pure function, from their own allocations."""
+    rows = list(
+        charges.filter(due_date__lt=as_of).select_related("household__community", "household__late_fee_override")
+    )
+    entries: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for charge_id, applied_on, amount in Allocation.objects.filter(
+        charge__in=[charge.pk for charge in rows], applied_on__lte=as_of
+    ).values_list("charge_id", "applied_on", "amount"):
+        entries[charge_id].append((applied_on, amount))
+    fees = {}
+    for charge in rows:
+        fees[(charge.household_id, charge.pk)] = late_fee(
+            amount=charge.amount,
+            due_date=charge.due_date,
+            allocations=entries.get(charge.pk, []),
+            as_of=as_of,
+            policy=charge.household.late_fee_policy,
+        )
+    return fees
 
 
 def in_arrears(households: QuerySet[Household], as_of: date) -> list[Position]:
@@ -245,7 +258,15 @@ def charge_positions(households: QuerySet[Household], as_of: date) -> list[Charg
     sql, params = charge_sql(households, as_of)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        figures = {charge_id: (_fen(unpaid), _fen(fee)) for charge_id, _h, _d, _a, unpaid, fee in cursor.fetchall()}
+        rows = cursor.fetchall()
+    figures = {
+        charge_id: (ledger_sql.fen(unpaid), None if fee is None else ledger_sql.fen(fee))
+        for charge_id, *_x, unpaid, _i, fee in rows
+    }
+    irregular = [charge_id for charge_id, *_x, flagged, _fee in rows if flagged]
+    if irregular:
+        for (_household_id, charge_id), fee in _irregular_fees(Charge.objects.filter(pk__in=irregular), as_of).items():
+            figures[charge_id] = (figures[charge_id][0], fee)
     charges = (
         Charge.objects.filter(pk__in=figures).select_related("fee_item").order_by("due_date", "period_start", "id")
     )
@@ -265,29 +286,23 @@ def charge_positions(households: QuerySet[Household], as_of: date) -> list[Charg
     ]
 
 
+def households_owing(households: QuerySet[Household], as_of: date) -> QuerySet[Household]:
+    """The households of the queryset with overdue principal on ``as_of``, as a lazy queryset (one subquery)."""
+    sql, params = ledger_sql.unpaid_sql(households, as_of)
+    owing_ids = RawSQL(
+        f"SELECT household_id FROM ({sql}) AS unpaid GROUP BY household_id HAVING SUM(unpaid) > 0", params
+    )
+    return Household.objects.filter(pk__in=owing_ids)
+
+
 def owing(households: QuerySet[Household], as_of: date) -> dict[int, Decimal]:
-    """{household id: overdue principal} of the households that owe anything on ``as_of`` (no late fee: two
-    grouped sums, the cheap question the split and the lists ask)."""
-    due = (
-        Charge.objects.filter(household__in=households, due_date__lt=as_of)
-        .order_by()
-        .values("household_id")
-        .annotate(total=Sum("amount"))
-        .values_list("household_id", "total")
-    )
-    paid = dict(
-        Allocation.objects.filter(charge__household__in=households, charge__due_date__lt=as_of, applied_on__lte=as_of)
-        .order_by()
-        .values("charge__household_id")
-        .annotate(total=Sum("amount"))
-        .values_list("charge__household_id", "total")
-    )
-    result = {}
-    for household_id, total in due:
-        balance = (Decimal(total) - Decimal(paid.get(household_id) or ZERO)).quantize(_CENT)
-        if balance > ZERO:
-            result[household_id] = balance
-    return result
+    """{household id: overdue principal} of the households that owe anything on ``as_of`` (no late fee: the cheap
+    question the split and the lists ask)."""
+    sql, params = ledger_sql.unpaid_sql(households, as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT household_id, SUM(unpaid) FROM ({sql}) AS unpaid GROUP BY household_id", params)
+        rows = cursor.fetchall()
+    return {household_id: principal for household_id, fen in rows if (principal := ledger_sql.fen(fen)) > ZERO}
 
 
 def owing_on(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Decimal]:
@@ -302,9 +317,9 @@ def owing_on(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Decima
         sql = f"""
 WITH p(n, household_id, on_day) AS (VALUES {values})
 SELECT p.n,
-       COALESCE((SELECT SUM({_cents("c.amount")}) FROM arrears_charge c
+       COALESCE((SELECT SUM({ledger_sql.cents("c.amount")}) FROM arrears_charge c
                  WHERE c.household_id = p.household_id AND c.due_date < p.on_day), 0)
-     - COALESCE((SELECT SUM({_cents("a.amount")}) FROM arrears_allocation a
+     - COALESCE((SELECT SUM({ledger_sql.cents("a.amount")}) FROM arrears_allocation a
                  JOIN arrears_charge c ON c.id = a.charge_id
                  WHERE c.household_id = p.household_id AND c.due_date < p.on_day AND a.applied_on <= p.on_day), 0)
 FROM p
@@ -313,7 +328,7 @@ FROM p
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for n, fen in cursor.fetchall():
-                result[chunk[n]] = _fen(fen)
+                result[chunk[n]] = ledger_sql.fen(fen)
     return result
 
 

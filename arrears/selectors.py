@@ -3,20 +3,17 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, QuerySet, Sum
+from django.db import connection
+from django.db.models import DecimalField, QuerySet
 from django.utils import timezone
 
-from .models import Allocation, Charge, Community, Payment
+from . import ledger_sql
+from .models import Community, Payment
 from .models.ledger import PaymentStatus
-from .money import ZERO
 from .positions import owing as owing_of
 from .rates import CollectionRates, CollectionTotals, period_bounds, rates_from_totals
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def _total(queryset: QuerySet, field: str = "amount") -> Decimal:
-    return queryset.aggregate(total=Sum(field))["total"] or ZERO
 
 
 def collection_rates(
@@ -24,37 +21,64 @@ def collection_rates(
 ) -> CollectionRates:
     """收费率, 清欠率, 综合收缴率 and 户收费率 of a community for a year as of a date (DOMAIN.md).
 
-    ``owing`` is ``arrears.positions.owing`` of the community's households when the caller has it already.
+    One statement over the community's charges (arrears.ledger_sql); ``owing`` is ``arrears.positions.owing`` of the
+    community's households when the caller has it already.
     """
     start, end = period_bounds(year, as_of)
-    prior_year_end = start - timedelta(days=1)
-    charges = Charge.objects.filter(household__community=community)
-    current = charges.filter(due_date__gte=start, due_date__lte=end)
-    prior = charges.filter(due_date__lt=start)
-    allocations = Allocation.objects.filter(charge__household__community=community)
-    current_due = _total(current)
-    current_collected = _total(
-        allocations.filter(charge__due_date__gte=start, charge__due_date__lte=end, applied_on__lte=as_of)
-    )
-    arrears_at_year_start = _total(prior) - _total(
-        allocations.filter(charge__due_date__lt=start, applied_on__lte=prior_year_end)
-    )
-    recovered = _total(allocations.filter(charge__due_date__lt=start, applied_on__gte=start, applied_on__lte=as_of))
-    with_due = set(current.order_by().values_list("household_id", flat=True).distinct())
-    owing = owing_of(community.households.all(), as_of) if owing is None else owing
-    households_with_due = len(with_due)
-    households_owing = sum(1 for household_id in with_due if household_id in owing)
+    households = community.households.all()
+    rows = _rate_sums(households, start=start, end=end, as_of=as_of)
+    owing = owing_of(households, as_of) if owing is None else owing
+    with_due = [household_id for household_id, *_sums, current in rows if current]
+    fen = ledger_sql.fen
     return rates_from_totals(
         CollectionTotals(
             year=year,
-            current_due=current_due,
-            current_collected=current_collected,
-            arrears_at_year_start=arrears_at_year_start,
-            arrears_recovered=recovered,
-            households_clear=households_with_due - households_owing,
-            households_with_due=households_with_due,
+            current_due=fen(sum(row[1] or 0 for row in rows)),
+            current_collected=fen(sum(row[2] or 0 for row in rows)),
+            arrears_at_year_start=fen(sum((row[3] or 0) - (row[4] or 0) for row in rows)),
+            arrears_recovered=fen(sum(row[5] or 0 for row in rows)),
+            households_clear=sum(1 for household_id in with_due if household_id not in owing),
+            households_with_due=len(with_due),
         )
     )
+
+
+def _rate_sums(households: QuerySet, *, start: date, end: date, as_of: date) -> list[tuple]:
+    """Per household, in fen: 当期应收 and what was allocated to it by T; charges due before the year and what was
+    allocated to them by the year's eve and within [start, T]; whether it has a charge due in the period."""
+    sql_ = ledger_sql
+    scope_sql, scope_params = sql_.scope(households)
+    t, eve, lo = (str(sql_.day_number(day)) for day in (as_of, start - timedelta(days=1), start))
+    windows = ((None, t), (None, eve), (lo, t))
+    clean = " AND ".join(sql_.window_clean(*window) for window in windows)
+    where = f"WHERE b.due_date <= %s AND b.household_id IN ({scope_sql})"
+    current = "b.due_date >= %s"
+    sql = f"""
+SELECT household_id,
+       SUM(CASE WHEN current_period = 1 THEN amount_fen ELSE 0 END),
+       SUM(CASE WHEN current_period = 1 THEN paid_t ELSE 0 END),
+       SUM(CASE WHEN current_period = 0 THEN amount_fen ELSE 0 END),
+       SUM(CASE WHEN current_period = 0 THEN paid_eve ELSE 0 END),
+       SUM(CASE WHEN current_period = 0 THEN paid_year ELSE 0 END),
+       MAX(current_period)
+FROM (
+    SELECT b.household_id, b.amount_fen, CASE WHEN {current} THEN 1 ELSE 0 END AS current_period,
+           {sql_.window_paid(None, t)} AS paid_t, {sql_.window_paid(None, eve)} AS paid_eve,
+           {sql_.window_paid(lo, t)} AS paid_year
+    FROM arrears_chargebalance b
+    {where} AND {clean}
+    UNION ALL
+    SELECT b.household_id, b.amount_fen, CASE WHEN {current} THEN 1 ELSE 0 END,
+           {sql_.allocated_between(None, t)}, {sql_.allocated_between(None, eve)}, {sql_.allocated_between(lo, t)}
+    FROM arrears_chargebalance b
+    {where} AND NOT ({clean})
+) AS charges
+GROUP BY household_id
+"""
+    params = [start, end, *scope_params, start, end, *scope_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # How long a rejected payment stays on its collector's pages.

@@ -53,6 +53,11 @@ if DATABASE_URL:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     if not DATABASE.get("ENGINE"):
         raise ImproperlyConfigured(f"DATABASE_URL has an unknown scheme: {DATABASE_URL!r}")
+    if DATABASE["ENGINE"] == "django.db.backends.postgresql":
+        # The ledger's set-based reads (arrears.ledger_sql) hash a million groups: give a hash room to stay in memory,
+        # and leave JIT off (compiling such a statement costs seconds and saves nothing on it).
+        DATABASE.setdefault("OPTIONS", {})
+        DATABASE["OPTIONS"].setdefault("options", "-c work_mem=64MB -c jit=off")
 else:
     _default_sqlite.parent.mkdir(exist_ok=True)
     DATABASE = {

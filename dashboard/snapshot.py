@@ -8,8 +8,10 @@ the overdue principal by aging bucket and by building, and the report's totals (
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, DateField, F, Sum, When
 
+from arrears import ledger_sql
 from arrears.models import Allocation, Charge, Community, Household
 from arrears.money import ZERO, format_money
 from arrears.positions import owing as owing_of
@@ -69,33 +71,11 @@ def _as_date(value) -> date:
 
 
 def _by_due_date(community: Community, as_of: date) -> dict[date, Decimal]:
-    """{due date: principal still unpaid on ``as_of``} over the charges due before ``as_of``.
-
-    Two sums grouped by due date (charges, then what was allocated to them), so no per-charge grouping: a
-    charge's unpaid principal is its amount less its allocations, and sums add up.
-    """
-    due = (
-        Charge.objects.filter(household__community=community, due_date__lt=as_of)
-        .order_by()
-        .values("due_date")
-        .annotate(total=Sum("amount"))
-        .values_list("due_date", "total")
-    )
-    paid = (
-        Allocation.objects.filter(
-            charge__household__community=community, charge__due_date__lt=as_of, applied_on__lte=as_of
-        )
-        .order_by()
-        .values("charge__due_date")
-        .annotate(total=Sum("amount"))
-        .values_list("charge__due_date", "total")
-    )
-    unpaid: dict[date, Decimal] = {}
-    for day, total in due:
-        unpaid[_as_date(day)] = unpaid.get(_as_date(day), ZERO) + total
-    for day, total in paid:
-        unpaid[_as_date(day)] = unpaid.get(_as_date(day), ZERO) - total
-    return unpaid
+    """{due date: principal still unpaid on ``as_of``} over the charges due before ``as_of`` (arrears.ledger_sql)."""
+    sql, params = ledger_sql.unpaid_sql(community.households.all(), as_of)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT due_date, SUM(unpaid) FROM ({sql}) AS unpaid GROUP BY due_date", params)
+        return {_as_date(day): ledger_sql.fen(total) for day, total in cursor.fetchall()}
 
 
 def aging(community: Community, as_of: date) -> list[Decimal]:

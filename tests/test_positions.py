@@ -13,6 +13,8 @@ from arrears.models import Allocation, Charge, Household, LateFeeOverride, LateF
 from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO
 from arrears.positions import charge_positions, owing, owing_on, position, positions
+from arrears.rates import ChargeFacts, collection_totals
+from arrears.selectors import collection_rates
 from tests.factories import CommunityFactory, FeeItemFactory, HouseholdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,19 @@ household_plan = st.tuples(
     st.one_of(st.none(), policies),
     st.lists(st.tuples(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("90.00"), places=2), offset)),
 )
+
+
+# Allocations as they happen: positive, never more than the charge in all (the way most charges are paid).
+regular_charge = st.integers(min_value=100, max_value=500_000).flatmap(
+    lambda fen: st.tuples(
+        st.just(Decimal(fen) / 100),
+        offset,
+        st.lists(st.tuples(st.integers(min_value=1, max_value=fen // 4), offset), max_size=4).map(
+            lambda parts: [(Decimal(part) / 100, when) for part, when in parts]
+        ),
+    )
+)
+regular_household = st.tuples(st.lists(regular_charge, max_size=5), st.one_of(st.none(), policies), st.just([]))
 
 
 def build(plan, community_policy):
@@ -95,7 +110,17 @@ def build(plan, community_policy):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=st.lists(household_plan, min_size=1, max_size=4), community_policy=policies, as_of_offset=offset)
 def test_positions_equal_the_pure_functions_on_random_ledgers(plan, community_policy, as_of_offset):
-    as_of = START + timedelta(days=as_of_offset)
+    check_against_pure_functions(plan, community_policy, START + timedelta(days=as_of_offset))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=st.lists(regular_household, min_size=1, max_size=4), community_policy=policies, as_of_offset=offset)
+def test_positions_equal_the_pure_functions_on_regularly_paid_ledgers(plan, community_policy, as_of_offset):
+    """No reversal: every charge goes the set-based ways (from its balance row, or from its allocations)."""
+    check_against_pure_functions(plan, community_policy, START + timedelta(days=as_of_offset))
+
+
+def check_against_pure_functions(plan, community_policy, as_of):
     with transaction.atomic():
         community, expected = build(plan, community_policy)
         households = Household.objects.filter(community=community)
@@ -128,6 +153,14 @@ def test_positions_equal_the_pure_functions_on_random_ledgers(plan, community_po
         assert owing(households, as_of) == {pk: p.principal for pk, p in found.items() if p.principal > ZERO}
         on = owing_on((pk, as_of) for pk in expected)
         assert on == {(pk, as_of): found[pk].principal if pk in found else ZERO for pk in expected}
+        facts = [
+            ChargeFacts(household=pk, amount=charge.amount, due_date=charge.due_date, allocations=tuple(entries))
+            for pk, (rows, _p, _w) in expected.items()
+            for charge, entries in rows
+        ]
+        for year in {as_of.year, as_of.year - 1}:
+            reference = collection_totals(facts, year=year, as_of=as_of)
+            assert collection_rates(community, year=year, as_of=as_of).totals == reference
         transaction.set_rollback(True)
 
 
@@ -208,3 +241,11 @@ def test_owing_on_gives_each_pair_its_own_date():
         (household.pk, date(2026, 3, 2)): Decimal("199.90"),
         (other.pk, date(2026, 3, 2)): ZERO,
     }
+
+
+def test_an_empty_scope_gives_nothing():
+    HouseholdFactory()
+    today = date(2026, 3, 31)
+    assert positions(Household.objects.none(), today) == {}
+    assert positions(Household.objects.filter(pk__in=[]), today, owing_only=True) == {}
+    assert owing(Household.objects.filter(pk__in=[]), today) == {}

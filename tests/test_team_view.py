@@ -248,9 +248,8 @@ def test_htmx_gets_the_results_fragment(client, world):
 # Queries --------------------------------------------------------------------------------------------------------
 
 # session, user, groups, the count, the page of people (every figure a subquery), the totals, the promises, the
-# payments on them and the balances they are judged by, the households' arrears (charges, allocations), the
-# departments of the filter.
-TEAM_QUERIES = 12
+# payments on them and the balances they are judged by, the households' arrears, the departments of the filter.
+TEAM_QUERIES = 11
 
 
 def test_queries_do_not_grow_with_people(client, world, today, django_assert_num_queries):

@@ -1,3 +1,4 @@
+from .balances import ChargeBalance
 from .community import Building, Community, LateFeeOverride
 from .day_close import DayClose
 from .households import Household, Owner, OwnerSegment
@@ -8,6 +9,7 @@ __all__ = [
     "Allocation",
     "Building",
     "Charge",
+    "ChargeBalance",
     "Community",
     "DayClose",
     "FeeItem",
