@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Building, Community
 from arrears.models.households import Segment
+from core.widgets import DateInput
 
 from .models import NoticeLevel
 from .services import BatchCriteria
@@ -23,7 +24,7 @@ class BatchForm(forms.Form):
 
     community = forms.ModelChoiceField(label=_("小区"), queryset=Community.objects.all(), empty_label=None)
     level = forms.ChoiceField(label=_("通知级别"), choices=NoticeLevel.choices, initial=NoticeLevel.DEMAND)
-    as_of = forms.DateField(label=_("计算截止日"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("计算截止日"), widget=DateInput())
     building = forms.ModelChoiceField(
         label=_("楼栋"), queryset=Building.objects.all(), required=False, empty_label=_("全部楼栋")
     )
@@ -35,7 +36,7 @@ class BatchForm(forms.Form):
     deadline = forms.DateField(
         label=_("缴费期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("留空则按该级别文本设置的天数计算"),
     )
 

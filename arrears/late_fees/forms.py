@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
+from core.widgets import DateInput
 
 RATE_HELP = _("例如 0.0005,即每日万分之五(年化 18.25%)")
 CAP_HELP = _("单笔应收的违约金不超过其金额乘以此比例,例如 0.3;留空表示不设上限")
@@ -140,7 +141,7 @@ class WaiverForm(forms.Form):
     waived_on = forms.DateField(
         label=_("减免日期"),
         error_messages={"required": _("请填写减免日期"), "invalid": _("日期格式应为 YYYY-MM-DD")},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     reason = forms.CharField(
         label=_("减免原因"),
