@@ -1,22 +1,46 @@
 """Filter sets of the arrears lists."""
 
+from itertools import groupby
+
 import django_filters
 from django import forms
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Concat
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
+
+from core.sorting import natural_key
 
 from .models import Building, Household
 from .models.households import Occupancy, Segment
 from .permissions import households_visible_to
 
 
+class BuildingChoiceIterator(ModelChoiceIterator):
+    """Buildings in natural order (2 before 10), under their community's name when there are several."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        buildings = sorted(
+            self.queryset.select_related("community"), key=lambda b: (b.community.code, natural_key(b.name))
+        )
+        groups = [(community, list(items)) for community, items in groupby(buildings, key=lambda b: b.community)]
+        if len(groups) == 1:
+            yield from (self.choice(building) for building in groups[0][1])
+            return
+        for community, items in groups:
+            yield (community.name, [self.choice(building) for building in items])
+
+
 class BuildingChoiceField(ModelChoiceField):
-    """A building shown with its community, since building names repeat across communities."""
+    """A building picker: names in natural order, grouped by community, since names repeat across communities."""
+
+    iterator = BuildingChoiceIterator
 
     def label_from_instance(self, obj: Building) -> str:
-        return f"{obj.community.name} {obj.name}"
+        return obj.name
 
 
 class BuildingFilter(django_filters.ModelChoiceFilter):

@@ -53,7 +53,8 @@ class DeliveryForm(forms.Form):
         label=_("照片或回执"),
         required=False,
         help_text=_("张贴现场照片、签收单或回执;JPG、PNG、HEIC 或 PDF,不超过 10 MB"),
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        # No ``capture``: it would open the camera only, and a scanned receipt (PDF) could not be chosen.
+        widget=forms.FileInput(attrs={"accept": "image/*,application/pdf"}),
     )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arrears.filters import BuildingChoiceField
 from arrears.models import Building, Community
 from arrears.models.households import Segment
 from core.widgets import DateInput
@@ -25,7 +26,7 @@ class BatchForm(forms.Form):
     community = forms.ModelChoiceField(label=_("小区"), queryset=Community.objects.all(), empty_label=None)
     level = forms.ChoiceField(label=_("通知级别"), choices=NoticeLevel.choices, initial=NoticeLevel.DEMAND)
     as_of = forms.DateField(label=_("计算截止日"), widget=DateInput())
-    building = forms.ModelChoiceField(
+    building = BuildingChoiceField(
         label=_("楼栋"), queryset=Building.objects.all(), required=False, empty_label=_("全部楼栋")
     )
     min_arrears = forms.DecimalField(
@@ -43,10 +44,6 @@ class BatchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["as_of"].initial = timezone.localdate()
-        self.fields["building"].queryset = Building.objects.select_related("community").order_by(
-            "community__code", "name"
-        )
-        self.fields["building"].label_from_instance = lambda b: f"{b.community.code} · {b.name}"
 
     def clean(self):
         data = super().clean()

@@ -111,3 +111,12 @@ def test_language_switch_to_english(client, user_with_role, english_leaves_no_tr
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     english = client.get(HOME).content.decode()
     assert "Household arrears" in english and "Import ledger" in english and "Log out" in english
+
+
+def test_the_manager_follows_every_department_and_a_supervisor_their_own(client, user_with_role):
+    client.force_login(user_with_role("manager"))
+    content = client.get(HOME).content.decode()
+    assert "各部门" in content and "本部门" not in content
+    client.force_login(user_with_role("supervisor"))
+    content = client.get(HOME).content.decode()
+    assert "本部门" in content and "各部门" not in content
