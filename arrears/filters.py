@@ -1,11 +1,12 @@
 """Filter sets of the arrears lists."""
 
+import re
 from itertools import groupby
 
 import django_filters
 from django import forms
 from django.db.models import CharField, Q, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Replace
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -14,7 +15,10 @@ from core.sorting import natural_key
 
 from .models import Building, Household
 from .models.households import Occupancy, Segment
-from .permissions import households_visible_to
+from .permissions import households_visible_to, sees_every_full_contact
+
+# What a phone number may hold besides digits: 138 1234 5678, 0571-88886666, +86 …
+PHONE_JUNK = re.compile(r"[\s()+\-]")
 
 
 class BuildingChoiceIterator(ModelChoiceIterator):
@@ -83,12 +87,25 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["q", "building", "occupancy", "segment", "min_overdue"]
 
     def filter_label(self, queryset, name, value):
-        """Match the label 楼栋-单元-房号 (or any part of it, such as the room alone)."""
+        """Match the label 楼栋-单元-房号 (or any part of it, such as the room alone); for a user who sees full
+        names and phones (arrears.permissions.sees_every_full_contact), the owner's name or phone too."""
         text = value.strip()
         if not text:
             return queryset
         label = Concat("building__name", Value("-"), "unit", Value("-"), "room", output_field=CharField())
         short = Concat("building__name", Value("-"), "room", output_field=CharField())
-        return queryset.annotate(search_label=label, search_short=short).filter(
-            Q(search_label__icontains=text) | Q(unit="", search_short__icontains=text)
-        )
+        matches = Q(search_label__icontains=text) | Q(unit="", search_short__icontains=text)
+        if self.request is not None and sees_every_full_contact(self.request.user):
+            matches |= Q(owner__name__icontains=text)
+            digits = "".join(ch for ch in text if ch.isdigit())
+            if len(digits) >= 4 and not PHONE_JUNK.sub("", text).strip("0123456789"):
+                queryset = queryset.annotate(
+                    search_phone=_digits_of("owner__phone"), search_phone_alt=_digits_of("owner__phone_alt")
+                )
+                matches |= Q(search_phone__contains=digits) | Q(search_phone_alt__contains=digits)
+        return queryset.annotate(search_label=label, search_short=short).filter(matches)
+
+
+def _digits_of(field: str):
+    """A phone column without the spaces and dashes people type in it (0571-8888 6666 → 057188886666)."""
+    return Replace(Replace(field, Value("-"), Value("")), Value(" "), Value(""))
