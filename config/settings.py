@@ -129,6 +129,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "dashboard-refresh": {"task": "dashboard.refresh_snapshots", "schedule": crontab(minute=5)},
 }
 
+# A change the dashboard shows (a payment verified, a contact recorded) refreshes its community's snapshot at most once
+# per this many seconds (dashboard.services.snapshot_refresh_soon).
+DASHBOARD_REFRESH_SECONDS = 60
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

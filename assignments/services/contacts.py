@@ -19,6 +19,7 @@ from arrears.models.ledger import PaymentChannel
 from arrears.money import ZERO
 from arrears.services import payment_record
 from assignments.models import Campaign, Contact, ContactChannel, Department, IssueRaised, Outcome, Staff
+from core.changes import figures_changed
 from scripts_faq.choices import ObjectionCategory
 
 # Outcomes that mean nobody answered: the contact is recorded as not reached whatever the form said.
@@ -219,6 +220,7 @@ def contact_record(
         if existing is None:
             raise
         return _same_submission(existing, household=household, staff=staff)
+    figures_changed(community_ids=[household.community_id])
     return contact
 
 
