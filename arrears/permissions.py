@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
-from core.roles import FULL_CONTACT_READERS, HOUSEHOLD_READERS, STAFF, has_role
+from core.roles import FULL_CONTACT_READERS, HOUSEHOLD_READERS, LEGAL, MANAGER, STAFF, has_role
 
 from .models import Household
 
@@ -61,3 +61,8 @@ def can_see_full_contact(user, household: Household) -> bool:
     if not has_role(user, STAFF):
         return False
     return _held_personally(user).filter(pk=household.pk).exists()
+
+
+def can_move_legal_track(user) -> bool:
+    """综合部 and managers move a household onto or off the legal track."""
+    return has_role(user, LEGAL, MANAGER)

@@ -2,6 +2,7 @@ from .community import Building, Community, LateFeeOverride
 from .day_close import DayClose
 from .households import Household, Owner, OwnerSegment
 from .ledger import Allocation, Charge, FeeItem, Payment, PaymentReversal, ReceiptCounter
+from .legal import LegalTrackChange
 from .waivers import LateFeeWaiver
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Household",
     "LateFeeOverride",
     "LateFeeWaiver",
+    "LegalTrackChange",
     "Owner",
     "OwnerSegment",
     "Payment",

@@ -19,6 +19,7 @@ from arrears.models import Allocation, Charge, Household
 from arrears.models.households import OwnerKind
 from arrears.money import ZERO
 from arrears.permissions import (
+    can_move_legal_track,
     can_read_households,
     can_see_full_contact,
     households_visible_to,
@@ -28,6 +29,8 @@ from arrears.positions import charge_positions, position, with_overdue
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
 from core.dates import date_param
 from core.lists import ListPage
+
+from .legal import LegalTrackForm
 
 FILTER_FIELDS = ("building", "occupancy", "segment", "min_overdue")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -195,5 +198,8 @@ def household_detail(request, pk: int):
             "payments": payments,
             "waivers": waivers,
             "can_waive": can_manage_late_fees(request.user),
+            "can_move_legal_track": can_move_legal_track(request.user),
+            "legal_form": LegalTrackForm(),
+            "legal_changes": list(household.legal_track_changes.select_related("changed_by__staff")),
         },
     )
