@@ -134,3 +134,31 @@ class ContactForm(forms.Form):
         else:
             for message in error.messages:
                 self.add_error(None, message)
+
+
+class ContactEditForm(ContactForm):
+    """A contact changed the same day: its outcome, promise, callback and note; never into or out of 已缴费 or
+    需解决问题 (their payment or issue belongs to finance or a department)."""
+
+    EDITABLE_OUTCOMES = [(value, label) for value, label in Outcome.choices if value not in ("paid", "issue")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("client_token", *OUTCOME_FIELDS[Outcome.PAID], *OUTCOME_FIELDS[Outcome.ISSUE]):
+            del self.fields[name]
+        self.fields["outcome"].choices = self.EDITABLE_OUTCOMES
+
+    @classmethod
+    def initial_for(cls, contact) -> dict:
+        return {name: getattr(contact, name) for name in EDIT_FIELDS}
+
+    def service_kwargs(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in EDIT_FIELDS}
+        data["objection"] = data.get("objection") or ""
+        data["note"] = data.get("note") or ""
+        return data
+
+
+EDIT_FIELDS = (
+    "channel", "reached", "outcome", "objection", "promised_date", "promised_amount", "callback_at", "note",
+)  # fmt: skip

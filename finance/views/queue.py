@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from arrears.models import Payment
 from arrears.models.ledger import PaymentStatus
+from arrears.money import ZERO
 from arrears.services import payment_reject, payment_verify
 from core.access import allowed_only, wants_fragment
 from core.changes import figures_changed
@@ -135,6 +136,8 @@ def payment_bulk_verify_view(request):
     if not ids:
         messages.error(request, _("请先勾选要复核的收款"))
         return back_to(request, "finance:queue")
+    if request.POST.get("confirm") != "1":
+        return _bulk_confirm_page(request, ids)
     verified, refused, communities = 0, [], set()
     for payment in Payment.objects.filter(pk__in=ids).select_related("household__building").order_by("paid_on", "id"):
         try:
@@ -149,3 +152,19 @@ def payment_bulk_verify_view(request):
     for line in refused:
         messages.error(request, line)
     return back_to(request, "finance:queue")
+
+
+def _bulk_confirm_page(request, ids: list[int]):
+    """The confirmation step of a bulk verification: the ticked payments, their count and total, and one button."""
+    payments = list(
+        pending_payments().filter(pk__in=ids).select_related("household__building", "community", "collected_by__staff")
+    )
+    return render(
+        request,
+        "finance/bulk_confirm.html",
+        {
+            "payments": payments,
+            "total": sum((payment.amount for payment in payments), ZERO),
+            "next": request.POST.get("next", ""),
+        },
+    )
