@@ -33,8 +33,17 @@ def eager():
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    """The jobs queued, as (community id, countdown), instead of sending them."""
+def broker():
+    """Jobs go to a broker (the suite may run without one)."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def sent(monkeypatch, broker):
+    """The jobs queued to the broker, as (community id, countdown), instead of sending them."""
     jobs = []
     monkeypatch.setattr(
         "dashboard.tasks.refresh_community.apply_async",
@@ -165,3 +174,55 @@ def test_finance_and_assignments_announce_changes_through_core(sent, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed(community_ids=[community.pk, community.pk, None])
     assert sent == [(community.pk, None)]
+
+
+def test_without_a_broker_a_burst_refreshes_once_and_the_page_catches_up(
+    client, user_with_role, eager, django_capture_on_commit_callbacks
+):
+    community, households = community_with_households()
+    staff = collector()
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_record(household=households[0], staff=staff, channel="visit", outcome=Outcome.NO_ANSWER)
+    first = _today_snapshot(community)
+    assert first.data["league"]["staff"][str(staff.pk)]["contacted_7d"] == 1
+    with django_capture_on_commit_callbacks(execute=True):  # within the interval: left pending, not run
+        contact_record(household=households[1], staff=staff, channel="visit", outcome=Outcome.NO_ANSWER)
+    assert _today_snapshot(community).computed_at == first.computed_at
+    assert SnapshotRefresh.objects.get(community=community).requested_at is not None
+
+    client.force_login(user_with_role("manager"))
+    client.get(reverse("dashboard"))  # the interval has not passed: the page shows the snapshot as it is
+    assert _today_snapshot(community).computed_at == first.computed_at
+    SnapshotRefresh.objects.filter(community=community).update(
+        started_at=timezone.now() - timedelta(seconds=settings.DASHBOARD_REFRESH_SECONDS + 1)
+    )
+    client.get(reverse("dashboard"))  # now due: refreshed before the page reads it
+    latest = _today_snapshot(community)
+    assert latest.computed_at > first.computed_at
+    assert latest.data["league"]["staff"][str(staff.pk)]["contacted_7d"] == 2
+    assert SnapshotRefresh.objects.get(community=community).requested_at is None
+
+
+def test_without_a_broker_a_pending_refresh_runs_with_the_next_change_after_the_interval(
+    eager, django_capture_on_commit_callbacks
+):
+    community, _households = community_with_households()
+    recently = timezone.now() - timedelta(seconds=5)
+    SnapshotRefresh.objects.create(community=community, started_at=recently)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert snapshot_refresh_soon(community_ids=[community.pk]) == []
+    assert _today_snapshot(community) is None
+    SnapshotRefresh.objects.filter(community=community).update(
+        started_at=timezone.now() - timedelta(seconds=settings.DASHBOARD_REFRESH_SECONDS + 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert snapshot_refresh_soon(community_ids=[community.pk]) == [community.pk]
+    assert _today_snapshot(community) is not None
+
+
+def test_with_a_broker_the_page_never_refreshes_itself(client, user_with_role, sent):
+    community, _households = community_with_households()
+    SnapshotRefresh.objects.create(community=community, requested_at=timezone.now())
+    client.force_login(user_with_role("manager"))
+    client.get(reverse("dashboard"))
+    assert _today_snapshot(community) is None and sent == []
