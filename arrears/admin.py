@@ -71,6 +71,8 @@ class HouseholdAdmin(admin.ModelAdmin):
     autocomplete_fields = ("building", "owner")
     inlines = (LateFeeOverrideInline,)
     ordering = ("community", "building__name", "unit", "room")
+    # Moved on and off from the household's page (arrears.services.legal), which keeps the reason and history.
+    readonly_fields = ("on_legal_track",)
 
     @admin.display(description=_("房屋"), ordering="building__name")
     def label(self, household: Household) -> str:

@@ -1,6 +1,6 @@
 """The triggers that keep ``arrears_chargebalance`` (paid to date per charge) in step with the ledger.
 
-Installed by migration 0004. On PostgreSQL they are statement-level with transition tables, so a COPY of a million
+Installed by migration 0006. On PostgreSQL they are statement-level with transition tables, so a COPY of a million
 allocations updates the balances in one set-based statement; SQLite (the embedded default, small data) has row-level
 triggers only. Inserts add to the sums; an update or delete of an allocation or a charge (the product does neither;
 the admin and the tests might) recomputes the affected charges from their allocations.

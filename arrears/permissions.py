@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
-from core.roles import FULL_CONTACT_READERS, HOUSEHOLD_READERS, STAFF, has_role
+from core.roles import FULL_CONTACT_READERS, HOUSEHOLD_READERS, LEGAL, MANAGER, STAFF, has_role
 
 from .models import Household
 
@@ -46,11 +46,23 @@ def households_visible_to(user) -> QuerySet[Household]:
     return Household.objects.none()
 
 
+def sees_every_full_contact(user) -> bool:
+    """Whether the user sees every owner's full name and phone, in lists too, and so may search by them (managers).
+
+    Nobody else searches by name or phone: finding a household by a name its list masks would reveal the name."""
+    return has_role(user, *FULL_CONTACT_READERS)
+
+
 def can_see_full_contact(user, household: Household) -> bool:
     """Whether the user may see the owner's full name and phone number of this household: managers, and the
     collector who holds the household today (PIPL: everyone else sees 张** · 138****5678)."""
-    if has_role(user, *FULL_CONTACT_READERS):
+    if sees_every_full_contact(user):
         return True
     if not has_role(user, STAFF):
         return False
     return _held_personally(user).filter(pk=household.pk).exists()
+
+
+def can_move_legal_track(user) -> bool:
+    """综合部 and managers move a household onto or off the legal track."""
+    return has_role(user, LEGAL, MANAGER)

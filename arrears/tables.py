@@ -17,7 +17,7 @@ SEGMENT_ORDER = {code: index for index, code in enumerate(Segment.values)}
 
 
 class HouseholdTable(tables.Table):
-    """Households with their overdue principal; names and phones always masked."""
+    """Households with their overdue principal; names and phones masked unless ``full_contact`` (managers)."""
 
     label = tables.Column(_("房屋"), empty_values=(), order_by=LABEL_ORDER, attrs={"td": {"class": "title"}})
     community = tables.Column(_("小区"), accessor="community__name", order_by=("community__code",))
@@ -41,14 +41,20 @@ class HouseholdTable(tables.Table):
         attrs = {"class": "table households"}
         empty_text = _("没有符合条件的房屋")
 
+    def __init__(self, *args, full_contact: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full_contact = full_contact
+
     def render_label(self, record: Household):
         return format_html('<a href="{}">{}</a>', reverse("household_detail", args=[record.pk]), record.label)
 
     def render_owner(self, value, record: Household):
+        if self.full_contact:
+            return value
         return mask_name(value, organisation=record.owner.kind == OwnerKind.ORGANISATION)
 
     def render_phone(self, value):
-        return mask_phone(value)
+        return value if self.full_contact else mask_phone(value)
 
     def render_segments(self, record: Household):
         if record.owner is None:

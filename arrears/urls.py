@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .late_fees import views as late_fees
-from .views import home, households
+from .views import home, households, legal
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -16,4 +16,5 @@ urlpatterns = [
     path("late-fees/overrides/<int:pk>/delete/", late_fees.override_delete, name="late_fee_override_delete"),
     path("late-fees/waivers/", late_fees.WaiverListView.as_view(), name="waiver_list"),
     path("late-fees/waivers/<int:pk>/cancel/", late_fees.waiver_cancel_view, name="waiver_cancel"),
+    path("households/<int:pk>/legal-track/", legal.household_legal_track, name="household_legal_track"),
 ]

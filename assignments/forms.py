@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models.ledger import PaymentChannel
 from assignments.models import ContactChannel, Department, Outcome
+from core.widgets import DateInput
 from scripts_faq.choices import ObjectionCategory
 
 # Money taken at the door or on the phone: 代扣 (direct debit) never is.
@@ -31,10 +32,6 @@ GROUPS = (
     ("callback", _("约定回访时填写"), ("callback_at",)),
     ("issue", _("需解决问题时填写"), ("issue_department", "issue_description", "issue_deadline")),
 )
-
-
-def _date_input(today) -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "min": today.isoformat()}, format="%Y-%m-%d")
 
 
 def _money_input() -> forms.NumberInput:
@@ -62,7 +59,7 @@ class ContactForm(forms.Form):
     objection = forms.ChoiceField(
         label=_("拒缴理由"), choices=[("", _("请选择…")), *ObjectionCategory.choices], required=False
     )
-    promised_date = forms.DateField(label=_("承诺缴费日期"), required=False)
+    promised_date = forms.DateField(label=_("承诺缴费日期"), required=False, widget=DateInput())
     promised_amount = forms.DecimalField(
         label=_("承诺金额(选填)"), max_digits=14, decimal_places=2, required=False, widget=_money_input()
     )
@@ -88,14 +85,14 @@ class ContactForm(forms.Form):
         label=_("处理部门"), queryset=Department.objects.order_by("name"), required=False, empty_label=_("请选择…")
     )
     issue_description = forms.CharField(label=_("问题描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    issue_deadline = forms.DateField(label=_("处理期限"), required=False)
+    issue_deadline = forms.DateField(label=_("处理期限"), required=False, widget=DateInput())
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.fields["promised_date"].widget = _date_input(today)
-        self.fields["issue_deadline"].widget = _date_input(today)
+        self.fields["promised_date"].widget.attrs["min"] = today.isoformat()
+        self.fields["issue_deadline"].widget.attrs["min"] = today.isoformat()
         self.fields["callback_at"].widget.attrs["min"] = f"{today.isoformat()}T00:00"
         if not self.is_bound and not self.initial.get("client_token"):
             self.initial["client_token"] = uuid.uuid4()
@@ -137,3 +134,31 @@ class ContactForm(forms.Form):
         else:
             for message in error.messages:
                 self.add_error(None, message)
+
+
+class ContactEditForm(ContactForm):
+    """A contact changed the same day: its outcome, promise, callback and note; never into or out of 已缴费 or
+    需解决问题 (their payment or issue belongs to finance or a department)."""
+
+    EDITABLE_OUTCOMES = [(value, label) for value, label in Outcome.choices if value not in ("paid", "issue")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("client_token", *OUTCOME_FIELDS[Outcome.PAID], *OUTCOME_FIELDS[Outcome.ISSUE]):
+            del self.fields[name]
+        self.fields["outcome"].choices = self.EDITABLE_OUTCOMES
+
+    @classmethod
+    def initial_for(cls, contact) -> dict:
+        return {name: getattr(contact, name) for name in EDIT_FIELDS}
+
+    def service_kwargs(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in EDIT_FIELDS}
+        data["objection"] = data.get("objection") or ""
+        data["note"] = data.get("note") or ""
+        return data
+
+
+EDIT_FIELDS = (
+    "channel", "reached", "outcome", "objection", "promised_date", "promised_amount", "callback_at", "note",
+)  # fmt: skip

@@ -335,6 +335,7 @@ class HistoryEntry:
     contact: Contact | None = None
     issue: IssueRaised | None = None  # for the issue events; a contact's own issue is ``contact_issue``
     promise_state: str = ""
+    editable: bool = False  # the viewer may still edit or withdraw this contact (set by the view)
 
     @property
     def contact_issue(self) -> IssueRaised | None:
@@ -342,16 +343,19 @@ class HistoryEntry:
 
 
 def household_history(household: Household, today: date) -> list[HistoryEntry]:
-    """Every contact, promise (with its state), field payment and issue of a household, newest first."""
+    """Every contact (withdrawn ones included), promise (with its state), field payment and issue of a household,
+    newest first."""
+    # Withdrawn contacts too: the history shows them struck through, with every change.
     contacts = list(
-        Contact.objects.filter(household=household)
+        Contact.all_objects.filter(household=household)
         .select_related("staff", "payment", "issue__department")
+        .prefetch_related("revisions__changed_by")
         .order_by("-created_at", "-pk")
     )
     issues = list(
         IssueRaised.objects.filter(household=household).select_related("department", "raised_by", "closed_by")
     )
-    promised = [c for c in contacts if c.outcome == Outcome.PROMISED and c.promised_date]
+    promised = [c for c in contacts if c.outcome == Outcome.PROMISED and c.promised_date and c.withdrawn_at is None]
     promises = [Promise.from_contact(household.pk, c.created_at, c.promised_date, c.promised_amount) for c in promised]
     states = {c.pk: state for c, state in zip(promised, judge_all(promises, today), strict=True)}
     history = [

@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.error_pages.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +128,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The dashboard's snapshots (收费看板), every hour at :05.
     "dashboard-refresh": {"task": "dashboard.refresh_snapshots", "schedule": crontab(minute=5)},
 }
+
+# A change the dashboard shows (a payment verified, a contact recorded) refreshes its community's snapshot at most once
+# per this many seconds (dashboard.services.snapshot_refresh_soon).
+DASHBOARD_REFRESH_SECONDS = 60
 
 LOGGING = {
     "version": 1,

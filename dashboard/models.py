@@ -23,3 +23,19 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community.code} {self.as_of}"
+
+
+class SnapshotRefresh(models.Model):
+    """A community's refresh of today's snapshot asked for by a change (payment verified, contact recorded …):
+    at most one job queued per community, started no sooner than the debounce interval after the last one."""
+
+    community = models.OneToOneField(Community, on_delete=models.CASCADE, related_name="snapshot_refresh")
+    requested_at = models.DateTimeField(_("请求时间"), null=True, blank=True)  # set while a job is queued
+    started_at = models.DateTimeField(_("上次开始时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("看板刷新请求")
+        verbose_name_plural = _("看板刷新请求")
+
+    def __str__(self) -> str:
+        return str(self.community)

@@ -1,16 +1,24 @@
-"""Writes of the dashboard: computing and saving the snapshots."""
+"""Writes of the dashboard: computing and saving the snapshots, and refreshing them soon after a change."""
 
+import logging
 import time
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from arrears.models import Community
 
 from .league import league_figures, objections_weekly
-from .models import DashboardSnapshot
+from .models import DashboardSnapshot, SnapshotRefresh
 from .snapshot import ledger_figures
+
+logger = logging.getLogger(__name__)
+# A request whose job has not started after this long is taken to be lost (a broker restarted) and queued again.
+LOST_JOB_SECONDS = 15 * 60
 
 
 def snapshot_compute(*, community: Community, as_of: date) -> dict:
@@ -45,3 +53,91 @@ def snapshots_refresh(
     if community_codes:
         communities = communities.filter(code__in=community_codes)
     return [snapshot_refresh(community=community, as_of=as_of) for community in communities]
+
+
+def refresh_interval() -> int:
+    """Seconds between two refreshes of a community's snapshot asked for by changes (settings, default 60)."""
+    return int(getattr(settings, "DASHBOARD_REFRESH_SECONDS", 60))
+
+
+def snapshot_refresh_soon(*, community_ids: Iterable[int]) -> list[int]:
+    """Ask for today's snapshot of these communities to be refreshed soon, after the current transaction commits.
+
+    Call it after any change the dashboard shows (a payment verified or reversed, a contact recorded, an import).
+    Debounced per community: while a job is queued nothing more is queued, and a job starts no sooner than
+    ``refresh_interval()`` seconds after the previous one started, so a burst of changes costs one refresh.
+    Without a broker (tasks eager) the refresh runs in the request right after the commit when none ran within the
+    interval; otherwise it waits, pending, for the next change after the interval or for the dashboard page
+    (``snapshots_refresh_due``). A failure to queue or to refresh is logged, never raised: the change itself has
+    been saved. Returns the ids whose job this call queued.
+    """
+    ids = sorted({int(pk) for pk in community_ids if pk is not None})
+    if not ids:
+        return []
+    now = timezone.now()
+    interval = refresh_interval()
+    eager = _eager()
+    SnapshotRefresh.objects.bulk_create([SnapshotRefresh(community_id=pk) for pk in ids], ignore_conflicts=True)
+    idle = Q(requested_at__isnull=True) | Q(requested_at__lt=now - timedelta(seconds=interval + LOST_JOB_SECONDS))
+    queued = []
+    for row in SnapshotRefresh.objects.filter(community_id__in=ids).order_by("community_id"):
+        wait = _wait(row, now, interval)
+        # Claim: only one caller turns an idle row into a requested one.
+        claimed = SnapshotRefresh.objects.filter(idle, pk=row.pk).update(requested_at=now)
+        if eager and wait > 0:
+            continue  # pending: no broker to hold a delayed job
+        if not claimed and not (eager and row.requested_at is not None):
+            continue  # a job is queued already
+        transaction.on_commit(lambda pk=row.community_id, wait=wait: _enqueue(pk, wait), robust=True)
+        queued.append(row.community_id)
+    return queued
+
+
+def snapshots_refresh_due(*, community_ids: Iterable[int]) -> list[DashboardSnapshot]:
+    """Without a broker, run the refreshes still pending for these communities whose interval has passed (the
+    dashboard page calls this before it reads). With a broker the queued jobs do it: nothing runs here."""
+    if not _eager():
+        return []
+    now = timezone.now()
+    interval = refresh_interval()
+    pending = SnapshotRefresh.objects.filter(community_id__in=list(community_ids), requested_at__isnull=False)
+    done = []
+    for row in pending:
+        if _wait(row, now, interval) <= 0:
+            snapshot = snapshot_refresh_claimed(community_id=row.community_id)
+            if snapshot is not None:
+                done.append(snapshot)
+    return done
+
+
+def _eager() -> bool:
+    from celery import current_app
+
+    return bool(current_app.conf.task_always_eager)
+
+
+def _wait(row: SnapshotRefresh, now, interval: int) -> float:
+    """Seconds until a community's next refresh may start (0 when it may start now)."""
+    if row.started_at is None:
+        return 0.0
+    return max(0.0, interval - (now - row.started_at).total_seconds())
+
+
+def _enqueue(community_id: int, countdown: float) -> None:
+    from .tasks import refresh_community
+
+    refresh_community.apply_async(args=(community_id,), countdown=round(countdown, 1) or None)
+
+
+def snapshot_refresh_claimed(*, community_id: int) -> DashboardSnapshot | None:
+    """The queued refresh of a community, run once: claims the request (a second delivery of the job finds it
+    claimed and does nothing), then refreshes today's snapshot."""
+    claimed = SnapshotRefresh.objects.filter(community_id=community_id, requested_at__isnull=False).update(
+        requested_at=None, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        return None
+    return snapshot_refresh(community=community)

@@ -11,6 +11,7 @@ from django_tables2.export import TableExport
 from . import api
 from .forms import DashboardFilterForm
 from .selectors import can_open_dashboard, dashboard_for
+from .services import snapshots_refresh_due
 from .tables import DepartmentLeagueTable, StaffLeagueTable
 
 UNICODE = {"ensure_ascii": False}
@@ -22,7 +23,9 @@ def _board(request):
     if not can_open_dashboard(request.user):
         raise PermissionDenied
     form = DashboardFilterForm(request.GET or None)
-    return form, dashboard_for(request.user, form.filters())
+    filters = form.filters()
+    snapshots_refresh_due(community_ids=[community.pk for community in filters.communities])
+    return form, dashboard_for(request.user, filters)
 
 
 def dashboard_page(request):

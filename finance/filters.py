@@ -7,6 +7,7 @@ from django_filters.fields import ModelChoiceField
 
 from arrears.models import Community, Payment
 from arrears.models.ledger import PaymentChannel, PaymentStatus
+from core.widgets import DateInput
 
 from .models import StatementUpload
 from .selectors import person_name
@@ -37,13 +38,13 @@ class PendingPaymentFilter(django_filters.FilterSet):
         label=_("收款日期起"),
         field_name="paid_on",
         lookup_expr="gte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     paid_to = django_filters.DateFilter(
         label=_("收款日期止"),
         field_name="paid_on",
         lookup_expr="lte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -9,14 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
 from arrears.models.ledger import PaymentChannel
+from core.widgets import DateInput
 
 from .models import StatementSource
 
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _money_input() -> forms.NumberInput:
@@ -45,7 +42,7 @@ class RejectForm(forms.Form):
 
 class ReversalForm(forms.Form):
     reversed_on = forms.DateField(
-        label=_("冲正日期"), widget=_date_input(), error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")}
+        label=_("冲正日期"), widget=DateInput(), error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")}
     )
     reason = forms.CharField(label=_("冲正原因"), max_length=300, error_messages={"required": _("请填写冲正原因")})
 
@@ -90,7 +87,7 @@ class DeskPaymentForm(forms.Form):
     )
     paid_on = forms.DateField(
         label=_("收款日期"),
-        widget=_date_input(),
+        widget=DateInput(),
         error_messages={"required": _("请填写收款日期"), "invalid": _("日期格式应为 YYYY-MM-DD")},
     )
     reference = forms.CharField(label=_("交易流水号"), max_length=100, required=False)
@@ -126,9 +123,7 @@ class DayForm(forms.Form):
     """The community and date of a day's report."""
 
     community = community_field()
-    day = forms.DateField(
-        label=_("日期"), widget=_date_input(), error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")}
-    )
+    day = forms.DateField(label=_("日期"), widget=DateInput(), error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")})
 
 
 class StatementUploadForm(forms.Form):

@@ -6,7 +6,9 @@
   still unmatched, a payment of the same amount on the same date (the date alone proves little: two owners often
   pay the same monthly fee on the same day, so this is never taken as a match);
 - **unmatched** (未匹配) on both sides: the statement's remaining lines, and the remaining non-cash payments dated
-  within the statement's first and last dates.
+  within the statement's first and last dates. A line whose reference is that of a rejected (已驳回) payment, and that
+  no other payment matches by reference, stays unmatched and says so: finance rejected that money once, so it is
+  never proposed to another household by amount and date.
 
 Each payment is used once; lines are taken in file order, candidate payments by date then id.
 """
@@ -85,10 +87,23 @@ def normalise_reference(text: str) -> str:
     return "".join((text or "").split()).lower()
 
 
-def match_statement(lines: list[StatementLine], payments: list[PaymentRow], note_labels: dict | None = None):
+def match_statement(
+    lines: list[StatementLine],
+    payments: list[PaymentRow],
+    note_labels: dict | None = None,
+    rejected: list[PaymentRow] = (),
+):
     """Match ``lines`` to ``payments`` (the community's non-cash payments in the statement's date range, and any
-    whose reference appears in it). ``note_labels`` gives the texts of the two kinds of possible match."""
-    labels = {"amount_differs": "amount_differs", "amount_and_date": "amount_and_date", **(note_labels or {})}
+    whose reference appears in it). ``rejected`` are the rejected payments whose reference appears in it.
+    ``note_labels`` gives the texts of the two kinds of possible match and of a rejected reference (formatted with
+    ``%(household)s``)."""
+    labels = {
+        "amount_differs": "amount_differs",
+        "amount_and_date": "amount_and_date",
+        "rejected": "rejected %(household)s",
+        **(note_labels or {}),
+    }
+    rejected_by_reference = {normalise_reference(row.reference): row for row in rejected if row.reference.strip()}
     date_from = min(line.day for line in lines)
     date_to = max(line.day for line in lines)
     ordered = sorted(payments, key=lambda row: (row.paid_on, row.id))
@@ -120,6 +135,14 @@ def match_statement(lines: list[StatementLine], payments: list[PaymentRow], note
             row = same_reference[0]
             taken.add(row.id)
             results[index] = LineResult(line, POSSIBLE, row.id, labels["amount_differs"])
+            continue
+        was_rejected = (
+            rejected_by_reference.get(normalise_reference(line.reference)) if line.reference.strip() else None
+        )
+        if was_rejected is not None:
+            results[index] = LineResult(
+                line, UNMATCHED, note=labels["rejected"] % {"household": was_rejected.household}
+            )
             continue
         for row in by_amount_and_day.get((line.amount, line.day), []):
             if row.id not in taken:

@@ -41,3 +41,30 @@ class StatementUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community.code} {self.filename}"
+
+
+class LineAction(models.TextChoices):
+    CONFIRMED = "confirmed", _("已确认匹配")
+    REGISTERED = "registered", _("已登记为收款")
+
+
+class StatementLineAction(models.Model):
+    """What finance did with one line of a stored statement: confirmed its match, or registered it as a payment."""
+
+    upload = models.ForeignKey(StatementUpload, on_delete=models.CASCADE, related_name="actions")
+    line = models.PositiveIntegerField(_("行号"))
+    action = models.CharField(_("处理"), max_length=20, choices=LineAction.choices)
+    payment = models.ForeignKey("arrears.Payment", on_delete=models.PROTECT, related_name="+", verbose_name=_("收款"))
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("处理人")
+    )
+    acted_at = models.DateTimeField(_("处理时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["upload", "line"]
+        constraints = [models.UniqueConstraint(fields=["upload", "line"], name="statement_line_action_once")]
+        verbose_name = _("对账处理")
+        verbose_name_plural = _("对账处理")
+
+    def __str__(self) -> str:
+        return f"{self.upload} #{self.line} {self.get_action_display()}"

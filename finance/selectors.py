@@ -153,6 +153,30 @@ def day_close_of(community: Community, day: date) -> DayClose | None:
 REFERENCE_CHUNK = 500
 
 
+def statement_rejected(community: Community, lines) -> list:
+    """The community's rejected payments whose reference appears in the statement (in chunks, as below)."""
+    from .matching import PaymentRow
+
+    references = sorted({line.reference.strip() for line in lines if line.reference.strip()})
+    base = Payment.objects.filter(community=community, status=PaymentStatus.REJECTED).select_related(
+        "household__building"
+    )
+    rows = []
+    for start in range(0, len(references), REFERENCE_CHUNK):
+        for payment in base.filter(reference__in=references[start : start + REFERENCE_CHUNK]).order_by("pk"):
+            rows.append(
+                PaymentRow(
+                    id=payment.pk,
+                    paid_on=payment.paid_on,
+                    amount=payment.amount,
+                    reference=payment.reference,
+                    household=payment.household.label,
+                    status=str(payment.get_status_display()),
+                )
+            )
+    return rows
+
+
 def statement_candidates(community: Community, lines) -> list:
     """The community's non-cash payments (pending or verified) that the statement's lines may match: those dated
     within its first and last dates, and any whose reference appears in it (looked up in chunks, so that a long

@@ -28,6 +28,10 @@ class SelectColumn(tables.CheckBoxColumn):
         return _("选择")
 
 
+# Long transaction numbers and notes wrap, so that the queue fits a laptop's width.
+WRAP = {"td": {"class": "wrap"}}
+
+
 class PendingPaymentTable(tables.Table):
     """Pending payments, oldest first, with verify and reject for finance (managers read only)."""
 
@@ -43,10 +47,10 @@ class PendingPaymentTable(tables.Table):
     )
     amount = tables.Column(_("金额(元)"), attrs=AMOUNT)
     channel = tables.Column(_("收款方式"))
-    reference = tables.Column(_("交易流水号"), orderable=False)
+    reference = tables.Column(_("交易流水号"), orderable=False, attrs=WRAP)
     collected_by = tables.Column(_("收款人"), accessor="collected_by__username", order_by=("collected_by__username",))
     created_at = tables.Column(_("登记时间"))
-    note = tables.Column(_("备注"), orderable=False)
+    note = tables.Column(_("备注"), orderable=False, attrs=WRAP)
     actions = tables.Column(_("复核"), empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta:

@@ -17,5 +17,11 @@ urlpatterns = [
     path("days/<slug:code>/<str:day>/report.xlsx", days.day_export, name="day_export"),
     path("statements/", statements.StatementListView.as_view(), name="statements"),
     path("statements/<int:pk>/", statements.statement_detail, name="statement_detail"),
+    path("statements/<int:pk>/lines/<int:line>/confirm/", statements.statement_line_confirm, name="statement_confirm"),
+    path(
+        "statements/<int:pk>/lines/<int:line>/register/",
+        statements.statement_line_register_view,
+        name="statement_register",
+    ),
     path("ledger/", ledger.ledger_export, name="ledger_export"),
 ]

@@ -3,6 +3,8 @@
 Who imports matters to the 员工 sheet: only a manager gives or changes roles (assignments.staff_import).
 """
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -71,6 +73,9 @@ def import_preview(request, token):
 def _page(request, stored: StoredUpload, *, result: ImportResult | None = None, recorded: dict | None = None):
     summary = recorded or (result.as_dict() if result.ok else None)
     context = {"token": stored.token, "result": result, "recorded": recorded, "summary": summary}
+    if recorded and recorded.get("imported_at"):
+        # Stored as ISO 8601 in UTC; an aware datetime is shown in the local time zone.
+        context["imported_at"] = datetime.fromisoformat(recorded["imported_at"])
     return render(request, "imports/preview.html", context)
 
 

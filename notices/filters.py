@@ -1,18 +1,17 @@
 """Filter sets of the notices list and the limitation-risk list."""
 
 import django_filters
-from django import forms
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 
 from arrears.filters import BuildingFilter
 from arrears.models import Building, Charge, Community
+from core.widgets import DateInput
 
 from .models import Notice, NoticeLevel
 from .selectors import delivered
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 DELIVERED = "delivered"
 NOT_DELIVERED = "not_delivered"
 
@@ -52,9 +51,11 @@ class NoticeFilter(django_filters.FilterSet):
         method="filter_delivery",
     )
     date_from = django_filters.DateFilter(
-        label=_("通知日期从"), field_name="as_of", lookup_expr="gte", widget=DATE_INPUT
+        label=_("通知日期从"), field_name="as_of", lookup_expr="gte", widget=DateInput()
     )
-    date_to = django_filters.DateFilter(label=_("通知日期到"), field_name="as_of", lookup_expr="lte", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(
+        label=_("通知日期到"), field_name="as_of", lookup_expr="lte", widget=DateInput()
+    )
 
     class Meta:
         model = Notice

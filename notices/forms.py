@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
+
 from .deliveries import delivery_errors
 from .models import DeliveryMethod, Notice
 
@@ -42,7 +44,7 @@ class DeliveryForm(forms.Form):
     """A delivery of one notice; the rules on dates, tracking numbers and signers are ``delivery_errors``'s."""
 
     method = forms.ChoiceField(label=_("送达方式"), choices=DeliveryMethod.choices)
-    delivered_on = forms.DateField(label=_("送达日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = forms.DateField(label=_("送达日期"), widget=DateInput())
     tracking_no = forms.CharField(
         label=_("快递单号"), max_length=100, required=False, help_text=_("邮寄、挂号信、EMS 必填")
     )
@@ -51,7 +53,8 @@ class DeliveryForm(forms.Form):
         label=_("照片或回执"),
         required=False,
         help_text=_("张贴现场照片、签收单或回执;JPG、PNG、HEIC 或 PDF,不超过 10 MB"),
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        # No ``capture``: it would open the camera only, and a scanned receipt (PDF) could not be chosen.
+        widget=forms.FileInput(attrs={"accept": "image/*,application/pdf"}),
     )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 

@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from arrears.filters import BuildingChoiceField
 from arrears.models import Building, Community
 from arrears.models.households import Segment
+from core.widgets import DateInput
 
 from .models import NoticeLevel
 from .services import BatchCriteria
@@ -23,8 +25,8 @@ class BatchForm(forms.Form):
 
     community = forms.ModelChoiceField(label=_("小区"), queryset=Community.objects.all(), empty_label=None)
     level = forms.ChoiceField(label=_("通知级别"), choices=NoticeLevel.choices, initial=NoticeLevel.DEMAND)
-    as_of = forms.DateField(label=_("计算截止日"), widget=forms.DateInput(attrs={"type": "date"}))
-    building = forms.ModelChoiceField(
+    as_of = forms.DateField(label=_("计算截止日"), widget=DateInput())
+    building = BuildingChoiceField(
         label=_("楼栋"), queryset=Building.objects.all(), required=False, empty_label=_("全部楼栋")
     )
     min_arrears = forms.DecimalField(
@@ -35,17 +37,13 @@ class BatchForm(forms.Form):
     deadline = forms.DateField(
         label=_("缴费期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("留空则按该级别文本设置的天数计算"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["as_of"].initial = timezone.localdate()
-        self.fields["building"].queryset = Building.objects.select_related("community").order_by(
-            "community__code", "name"
-        )
-        self.fields["building"].label_from_instance = lambda b: f"{b.community.code} · {b.name}"
 
     def clean(self):
         data = super().clean()

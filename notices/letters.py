@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import quote
 
 import segno
 from django.template.loader import render_to_string
@@ -146,6 +147,8 @@ class Letter:
     total_words: str
     principal_words: str
     late_fee_words: str
+    qr_pays: bool = False  # the QR code is the community's payment link (扫码缴费), not a contact line
+    receipt_slip: bool = False  # a 送达回证 to cut off and sign is printed under the letter
 
     @property
     def is_lawyer_letter(self) -> bool:
@@ -185,7 +188,8 @@ def build_letter(
         "日期": chinese_date(as_of),
         "通知书编号": number,
     }
-    qr_text = community.payment_qr_text.strip() or community.contact_phone.strip()
+    payment_url = payment_link(community.payment_url, number=number, room=household.label, total=amounts.total)
+    qr_text = payment_url or community.payment_qr_text.strip() or community.contact_phone.strip()
     return Letter(
         number=number,
         level=level,
@@ -207,7 +211,20 @@ def build_letter(
         total_words=rmb_in_words(amounts.total),
         principal_words=rmb_in_words(amounts.principal),
         late_fee_words=rmb_in_words(amounts.late_fee),
+        qr_pays=bool(payment_url),
+        receipt_slip=community.letter_receipt_slip,
     )
+
+
+def payment_link(template: str, *, number: str, room: str, total) -> str:
+    """The community's payment URL with this letter's {通知书编号} {房号} {合计} filled in, URL-encoded."""
+    template = (template or "").strip()
+    if not template:
+        return ""
+    values = {"通知书编号": number, "房号": room, "合计": f"{total:.2f}"}
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", quote(value, safe=""))
+    return template
 
 
 def render_letter_html(letter: Letter) -> str:

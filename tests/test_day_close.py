@@ -168,7 +168,10 @@ def test_close_page_shows_totals_and_closes(client, finance, day_world):
     assert response.status_code == 200
     page = response.content.decode()
     assert "470.50" in page and "330.50" in page and "李丽" in page and "确认日结" in page
-    response = client.post(day_url(community, day, "finance:day_close"), follow=True)
+    assert 'name="confirm" value="1" required' in page
+    response = client.post(day_url(community, day, "finance:day_close"), follow=True)  # not ticked
+    assert "请勾选" in response.content.decode() and not DayClose.objects.exists()
+    response = client.post(day_url(community, day, "finance:day_close"), {"confirm": "1"}, follow=True)
     assert "已日结" in response.content.decode()
     assert DayClose.objects.get().closed_by == finance
     assert "确认日结" not in client.get(day_url(community, day)).content.decode()
@@ -181,7 +184,7 @@ def test_close_page_refuses_with_pending_and_links_to_them(client, finance):
     client.force_login(finance)
     page = client.get(day_url(community, day)).content.decode()
     assert "确认日结" not in page and "处理完才能日结" in page
-    response = client.post(day_url(community, day, "finance:day_close"), follow=True)
+    response = client.post(day_url(community, day, "finance:day_close"), {"confirm": "1"}, follow=True)
     assert "待复核" in response.content.decode()
     assert not DayClose.objects.exists()
 

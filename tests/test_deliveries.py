@@ -72,11 +72,12 @@ def test_other_roles_cannot_record(client, user_with_role, notice, role):
     assert not Delivery.objects.exists()
 
 
-def test_the_form_opens_the_camera_on_a_phone(client, user_with_role, notice):
+def test_the_file_input_takes_a_photo_or_a_pdf(client, user_with_role, notice):
     client.force_login(user_with_role("service"))
     content = client.get(reverse("notice_detail", args=[notice.pk])).content.decode()
     assert 'enctype="multipart/form-data"' in content
-    assert 'accept="image/*"' in content and 'capture="environment"' in content
+    # A phone then offers the camera or a file; capture= would allow the camera only.
+    assert 'accept="image/*,application/pdf"' in content and "capture=" not in content
 
 
 @pytest.mark.parametrize(

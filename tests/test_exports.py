@@ -59,12 +59,15 @@ def test_household_list_exports_masked_as_on_screen_with_the_filters(client, use
     flat.owner = OwnerFactory(community=community, name="张伟", phone="13812345678")
     flat.save()
     Household.objects.filter(pk=other.pk).update(occupancy="vacant")
-    client.force_login(user_with_role("manager"))  # sees full contact on the household page, never in lists
+    client.force_login(user_with_role("supervisor"))  # sees names masked, on screen and in the file
     page = client.get(reverse("household_list"), {"occupancy": "occupied"}).content.decode()
     assert 'href="?occupancy=occupied&amp;_export=xlsx"' in page
     rows = sheet_rows(client.get(reverse("household_list"), {"occupancy": "occupied", **XLSX}))
     assert rows[0] == ("房屋", "小区", "业主", "电话", "入住状态", "分类", "欠费本金(元)")
     assert rows[1:] == [("3-2-1201", "HY小区", "张**", "138****5678", "已入住", "—", 300)]
+    client.force_login(user_with_role("manager"))  # sees full names in the list, and so in its export
+    rows = sheet_rows(client.get(reverse("household_list"), {"occupancy": "occupied", **XLSX}))
+    assert rows[1:] == [("3-2-1201", "HY小区", "张伟", "13812345678", "已入住", "—", 300)]
 
 
 def test_the_export_link_drops_the_page_number(client, user_with_role):

@@ -155,7 +155,8 @@ def test_bulk_verify_verifies_the_ticked_and_reports_the_rest(client, finance, q
     payment_reject(payment_id=payments[1].pk, rejected_by=finance, reason="重复")
     client.force_login(finance)
     ids = [payments[0].pk, payments[1].pk, payments[2].pk]
-    response = client.post(reverse("finance:bulk_verify"), {"ids": ids, "next": QUEUE_URL}, follow=True)
+    data = {"ids": ids, "next": QUEUE_URL, "confirm": "1"}
+    response = client.post(reverse("finance:bulk_verify"), data, follow=True)
     page = response.content.decode()
     assert "已复核 2 笔收款" in page and "已驳回" in page
     statuses = dict(Payment.objects.filter(pk__in=ids).values_list("pk", "status"))
@@ -167,6 +168,21 @@ def test_bulk_verify_verifies_the_ticked_and_reports_the_rest(client, finance, q
     assert Payment.objects.get(pk=payments[3].pk).status == PaymentStatus.PENDING
     # Oldest first: the payment of the day before yesterday took the first number.
     assert Payment.objects.get(pk=payments[2].pk).receipt_no.endswith("000001")
+
+
+def test_bulk_verify_asks_for_confirmation_first(client, finance, queue):
+    _community, _other, _alice, _bob, payments = queue
+    client.force_login(finance)
+    ids = [payments[0].pk, payments[2].pk]
+    response = client.post(reverse("finance:bulk_verify"), {"ids": ids, "next": QUEUE_URL})
+    assert response.status_code == 200
+    page = response.content.decode()
+    total = payments[0].amount + payments[2].amount
+    assert "确认批量复核" in page and "2 笔收款" in page and f"{total:,.2f}" in page
+    assert 'name="confirm" value="1"' in page and page.count('name="ids"') == 2
+    assert not Payment.objects.filter(pk__in=ids, status=PaymentStatus.VERIFIED).exists()  # nothing yet
+    client.post(reverse("finance:bulk_verify"), {"ids": ids, "next": QUEUE_URL, "confirm": "1"})
+    assert Payment.objects.filter(pk__in=ids, status=PaymentStatus.VERIFIED).count() == 2
 
 
 def test_bulk_verify_with_nothing_ticked_says_so(client, finance, queue):

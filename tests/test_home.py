@@ -55,14 +55,21 @@ def test_finance_sees_the_import_link_and_others_do_not(client, user_with_role):
     assert f'href="{reverse("import_upload")}"' not in client.get(HOME).content.decode()
 
 
-def test_staff_see_their_task_list_and_no_household_list(client, user_with_role):
-    client.force_login(user_with_role("staff"))
-    content = client.get(HOME).content.decode()
-    assert f'href="{reverse("tasks_today")}"' in content
-    assert f'href="{reverse("scripts_home")}"' in content
-    assert reverse("campaign_list") not in content and reverse("team_today") not in content
-    assert reverse("household_list") not in content
-    assert reverse("admin:index") not in content
+def test_a_collector_lands_on_todays_tasks(client, user_with_role):
+    user_with_role("staff", username="baoan")
+    response = client.post(reverse("login"), {"username": "baoan", "password": "pass-word-123"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("tasks_today")
+    content = response.content.decode()
+    assert "今日任务" in content and f'href="{reverse("password_change")}"' in content
+    assert reverse("household_list") not in content and reverse("campaign_list") not in content
+
+
+def test_a_collector_with_another_role_keeps_the_home_page_with_tasks_first(client, user_with_role):
+    client.force_login(user_with_role("staff", "supervisor"))
+    response = client.get(HOME)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.index(f'href="{reverse("tasks_today")}"') < content.index(f'href="{reverse("team_today")}"')
 
 
 def test_admin_link_for_staff_users_and_superusers(client, db):
@@ -104,3 +111,12 @@ def test_language_switch_to_english(client, user_with_role, english_leaves_no_tr
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     english = client.get(HOME).content.decode()
     assert "Household arrears" in english and "Import ledger" in english and "Log out" in english
+
+
+def test_the_manager_follows_every_department_and_a_supervisor_their_own(client, user_with_role):
+    client.force_login(user_with_role("manager"))
+    content = client.get(HOME).content.decode()
+    assert "各部门" in content and "本部门" not in content
+    client.force_login(user_with_role("supervisor"))
+    content = client.get(HOME).content.decode()
+    assert "本部门" in content and "各部门" not in content

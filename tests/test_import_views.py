@@ -1,5 +1,6 @@
 """The ledger import in the browser: finance uploads, previews, confirms."""
 
+import json
 import uuid
 from io import BytesIO
 
@@ -286,3 +287,16 @@ def test_a_manager_cannot_change_their_own_roles_either(client, user_with_role):
 
     assert "不能通过导入修改自己的角色" in page and "确认导入" not in page
     assert list(manager.groups.values_list("name", flat=True)) == [MANAGER]
+
+
+def test_the_import_time_is_shown_in_local_time(finance_client, media_root):
+    response = upload(finance_client, ledger_only_template())
+    preview_url = response["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    finance_client.post(preview_url)
+    stored = media_root / "imports" / f"{token}.json"
+    summary = json.loads(stored.read_text(encoding="utf-8"))
+    summary["imported_at"] = "2026-03-01T02:30:00+00:00"  # 10:30 in Asia/Shanghai
+    stored.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    page = finance_client.get(preview_url).content.decode()
+    assert "2026-03-01 10:30" in page and "02:30" not in page

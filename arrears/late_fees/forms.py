@@ -1,5 +1,6 @@
 """Forms of the late-fee policy pages and of late-fee waivers (减免). They only parse; the services decide."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -8,7 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
+from core.widgets import DateInput
 
+# The placeholders a payment URL may hold, filled per letter (notices.letters).
+PAYMENT_URL_PLACEHOLDERS = ("通知书编号", "房号", "合计")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 RATE_HELP = _("例如 0.0005,即每日万分之五(年化 18.25%)")
 CAP_HELP = _("单笔应收的违约金不超过其金额乘以此比例,例如 0.3;留空表示不设上限")
 
@@ -56,9 +61,34 @@ class CommunityPolicyForm(LateFeeTermsForm):
         help_text=_("通知书上二维码的内容:缴费链接或联系方式"),
     )
 
+    payment_url = forms.URLField(
+        label=_("缴费链接"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("填写后通知书上印「扫码缴费」二维码,指向此链接;可含 {通知书编号} {房号} {合计},按每封通知书填入"),
+    )
+    letter_receipt_slip = forms.BooleanField(
+        label=_("通知书附送达回证"),
+        required=False,
+        help_text=_("通知书下方印可剪下的送达回证,由签收人签字后交回"),
+    )
+
+    def clean_payment_url(self):
+        url = self.cleaned_data.get("payment_url", "")
+        unknown = sorted(set(PLACEHOLDER.findall(url)) - set(PAYMENT_URL_PLACEHOLDERS))
+        if unknown:
+            raise forms.ValidationError(
+                _("缴费链接中只能使用 {通知书编号} {房号} {合计},不认识:%(names)s")
+                % {"names": "、".join("{" + name + "}" for name in unknown)}
+            )
+        return url
+
     @classmethod
     def initial_for(cls, community: Community) -> dict:
         return {
+            "payment_url": community.payment_url,
+            "letter_receipt_slip": community.letter_receipt_slip,
             "daily_rate": community.late_fee_daily_rate.normalize(),
             "grace_days": community.late_fee_grace_days,
             "cap_ratio": community.late_fee_cap_ratio,
@@ -140,7 +170,7 @@ class WaiverForm(forms.Form):
     waived_on = forms.DateField(
         label=_("减免日期"),
         error_messages={"required": _("请填写减免日期"), "invalid": _("日期格式应为 YYYY-MM-DD")},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     reason = forms.CharField(
         label=_("减免原因"),

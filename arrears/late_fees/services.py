@@ -23,6 +23,8 @@ COMMUNITY_FIELDS = (
     "contact_phone",
     "payment_channels",
     "payment_qr_text",
+    "payment_url",
+    "letter_receipt_slip",
 )
 OVERRIDE_FIELDS = ("daily_rate", "grace_days", "cap_ratio", "reason")
 
@@ -30,6 +32,8 @@ OVERRIDE_FIELDS = ("daily_rate", "grace_days", "cap_ratio", "reason")
 def _shown(value) -> str:
     if value is None or value == "":
         return _("(空)")
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     return str(value)
@@ -73,6 +77,8 @@ def community_late_fee_update(
     contact_phone: str,
     payment_channels: str,
     payment_qr_text: str,
+    payment_url: str = "",
+    letter_receipt_slip: bool = False,
 ) -> list[str]:
     """Set a community's 违约金 terms and the contact lines its letters print; returns the changes logged."""
     _check_terms(daily_rate=daily_rate, grace_days=grace_days, cap_ratio=cap_ratio, prefix="late_fee_")
@@ -84,6 +90,8 @@ def community_late_fee_update(
         "contact_phone": contact_phone.strip(),
         "payment_channels": payment_channels.strip(),
         "payment_qr_text": payment_qr_text.strip(),
+        "payment_url": payment_url.strip(),
+        "letter_receipt_slip": letter_receipt_slip,
     }
     changes = _changes(community, values)
     if not changes:

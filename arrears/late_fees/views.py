@@ -86,6 +86,8 @@ def community_edit(request, pk: int):
                 contact_phone=data["contact_phone"],
                 payment_channels=data["payment_channels"],
                 payment_qr_text=data["payment_qr_text"],
+                payment_url=data["payment_url"],
+                letter_receipt_slip=data["letter_receipt_slip"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc, COMMUNITY_RENAMES)

@@ -3,6 +3,7 @@ from .community import Building, Community, LateFeeOverride
 from .day_close import DayClose
 from .households import Household, Owner, OwnerSegment
 from .ledger import Allocation, Charge, FeeItem, Payment, PaymentReversal, ReceiptCounter
+from .legal import LegalTrackChange
 from .waivers import LateFeeWaiver
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Household",
     "LateFeeOverride",
     "LateFeeWaiver",
+    "LegalTrackChange",
     "Owner",
     "OwnerSegment",
     "Payment",

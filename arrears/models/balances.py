@@ -1,7 +1,7 @@
 """Paid to date per charge: the sums of a charge's allocations, kept by the database itself.
 
 A cache of sums for the read model (arrears.positions), not a counter the code moves: triggers on the charge and
-allocation tables (migration 0004) write it in the same statement as the rows they summarise, so no write path,
+allocation tables (migration 0006) write it in the same statement as the rows they summarise, so no write path,
 bulk COPY included, can leave it behind; ``check_ledger`` proves it against the allocations.
 """
 

@@ -44,6 +44,15 @@ class Community(models.Model):
     payment_qr_text = models.CharField(
         _("二维码内容"), max_length=500, blank=True, help_text=_("通知书上二维码的内容:缴费链接或联系方式")
     )
+    payment_url = models.URLField(
+        _("缴费链接"),
+        max_length=500,
+        blank=True,
+        help_text=_("填写后通知书上印「扫码缴费」二维码,指向此链接;可含 {通知书编号} {房号} {合计},按每封通知书填入"),
+    )
+    letter_receipt_slip = models.BooleanField(
+        _("通知书附送达回证"), default=False, help_text=_("通知书下方印可剪下的送达回证,由签收人签字后交回")
+    )
 
     class Meta:
         ordering = ["code"]

@@ -18,11 +18,19 @@ from arrears.masking import mask_name, mask_phone
 from arrears.models import Allocation, Charge, Household
 from arrears.models.households import OwnerKind
 from arrears.money import ZERO
-from arrears.permissions import can_read_households, can_see_full_contact, households_visible_to
+from arrears.permissions import (
+    can_move_legal_track,
+    can_read_households,
+    can_see_full_contact,
+    households_visible_to,
+    sees_every_full_contact,
+)
 from arrears.positions import charge_positions, position, with_overdue
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
 from core.dates import date_param
 from core.lists import ListPage
+
+from .legal import LegalTrackForm
 
 FILTER_FIELDS = ("building", "occupancy", "segment", "min_overdue")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
@@ -47,9 +55,13 @@ class HouseholdListView(ListPage):
         )
         return with_overdue(households, timezone.localdate())
 
+    def get_table_kwargs(self):
+        return {"full_contact": sees_every_full_contact(self.request.user)}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["as_of"] = timezone.localdate()
+        context["full_contact"] = sees_every_full_contact(self.request.user)
         return context
 
 
@@ -186,5 +198,8 @@ def household_detail(request, pk: int):
             "payments": payments,
             "waivers": waivers,
             "can_waive": can_manage_late_fees(request.user),
+            "can_move_legal_track": can_move_legal_track(request.user),
+            "legal_form": LegalTrackForm(),
+            "legal_changes": list(household.legal_track_changes.select_related("changed_by__staff")),
         },
     )

@@ -1,5 +1,5 @@
 from .campaigns import Assignment, Campaign, CampaignMember, Pin, SplitRun
-from .contacts import Contact, ContactChannel, IssueRaised, IssueStatus, Outcome
+from .contacts import Contact, ContactChannel, ContactRevision, IssueRaised, IssueStatus, Outcome, RevisionKind
 from .staff import Department, Seniority, Staff, StaffLeave
 
 __all__ = [
@@ -8,11 +8,13 @@ __all__ = [
     "CampaignMember",
     "Contact",
     "ContactChannel",
+    "ContactRevision",
     "Department",
     "IssueRaised",
     "IssueStatus",
     "Outcome",
     "Pin",
+    "RevisionKind",
     "Seniority",
     "SplitRun",
     "Staff",

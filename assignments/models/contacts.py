@@ -33,8 +33,16 @@ class Outcome(models.TextChoices):
     ISSUE = "issue", _("需解决问题")
 
 
+class CurrentContacts(models.Manager):
+    """Contacts not withdrawn: what every figure, list and card counts (``Contact.all_objects`` has them all)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
 class Contact(models.Model):
-    """One visit, call or message to a household and its outcome."""
+    """One visit, call or message to a household and its outcome; its collector may edit or withdraw it the same
+    day (each change kept as a ContactRevision). ``objects`` leaves withdrawn contacts out."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="contacts")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="contacts")
@@ -59,8 +67,15 @@ class Contact(models.Model):
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="contact", verbose_name=_("收款")
     )
     client_token = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    all_objects = models.Manager()
+    objects = CurrentContacts()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["household", "-created_at"], name="contact_household_idx"),
@@ -72,6 +87,31 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.get_outcome_display()}"
+
+
+class RevisionKind(models.TextChoices):
+    EDITED = "edited", _("修改")
+    WITHDRAWN = "withdrawn", _("撤回")
+
+
+class ContactRevision(models.Model):
+    """A change to a contact by its collector: what it said before (``before``), who changed it and when."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(_("类型"), max_length=20, choices=RevisionKind.choices)
+    changed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("修改人"))
+    changed_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # The contact's channel, reached, outcome, objection, promise, callback and note before the change.
+    before = models.JSONField(_("修改前"), default=dict)
+    reason = models.CharField(_("原因"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("跟进记录修改")
+        verbose_name_plural = _("跟进记录修改")
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.get_kind_display()}"
 
 
 class IssueStatus(models.TextChoices):

@@ -19,6 +19,7 @@ from arrears.models.ledger import PaymentChannel
 from arrears.money import ZERO
 from arrears.services import payment_record
 from assignments.models import Campaign, Contact, ContactChannel, Department, IssueRaised, Outcome, Staff
+from core.changes import figures_changed
 from scripts_faq.choices import ObjectionCategory
 
 # Outcomes that mean nobody answered: the contact is recorded as not reached whatever the form said.
@@ -112,7 +113,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _existing(client_token: uuid.UUID | None) -> Contact | None:
-    return Contact.objects.filter(client_token=client_token).first() if client_token is not None else None
+    return Contact.all_objects.filter(client_token=client_token).first() if client_token is not None else None
 
 
 def _same_submission(existing: Contact, *, household: Household, staff: Staff) -> Contact:
@@ -178,6 +179,10 @@ def contact_record(
         raise ValidationError(errors)
 
     promised = outcome == Outcome.PROMISED
+    if promised:
+        same = _same_promise_today(household, staff, promised_date, promised_amount)
+        if same is not None:
+            return same
     try:
         # A savepoint: when a concurrent request with the same token wins the race, only this part rolls back.
         with transaction.atomic():
@@ -219,7 +224,28 @@ def contact_record(
         if existing is None:
             raise
         return _same_submission(existing, household=household, staff=staff)
+    figures_changed(community_ids=[household.community_id])
     return contact
+
+
+def _same_promise_today(household: Household, staff: Staff, promised_date, promised_amount) -> Contact | None:
+    """The promise this collector already recorded today for the household with the same date and amount: a second
+    save of it (another tab, a retry after a lost answer) is the same promise, not a new one. Locks the household so
+    that two such saves at once find each other."""
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    today_start = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+    return (
+        Contact.objects.filter(
+            household=household,
+            staff=staff,
+            outcome=Outcome.PROMISED,
+            promised_date=promised_date,
+            promised_amount=promised_amount,
+            created_at__gte=today_start,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _record_payment(*, household: Household, staff: Staff, amount: Decimal, channel: str, reference: str, note: str):

@@ -29,8 +29,11 @@ from assignments.forms import ContactForm
 from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.selectors import HOUSEHOLD_RELATED, household_cards, household_history, tasks_for
 from assignments.services import contact_record
+from assignments.services.contact_changes import FIXED_OUTCOMES, contact_change_refusal
 from core.dates import date_param
 from core.roles import MANAGER, SERVICE, STAFF, SUPERVISOR, has_role
+
+from .collector_changes import revision_summary
 
 logger = logging.getLogger(__name__)
 
@@ -226,6 +229,8 @@ def _recorded(request, household, assignment, contact: Contact) -> HttpResponse:
             return redirect(reverse("tasks_today") + f"#task-{household.pk}")
         return redirect("household_history", household_id=household.pk)
     context = {"card": _card(request, household, assignment), "recorded_message": message}
+    if contact.outcome not in FIXED_OUTCOMES:
+        context["recorded_contact_id"] = contact.pk
     if holds_it and _from_task_list(request):
         context["tasks"] = tasks_for(
             assignment.staff,
@@ -243,6 +248,13 @@ def household_history_view(request: HttpRequest, household_id: int) -> HttpRespo
     household = _collector_household(request, household_id)
     assignment = _assignment_today(household)
     today = timezone.localdate()
+    entries = household_history(household, today)
+    own = _staff_of(request.user)
+    for entry in entries:
+        if entry.contact is not None:
+            entry.editable = own is not None and not contact_change_refusal(entry.contact, staff=own, today=today)
+            for revision in entry.contact.revisions.all():
+                revision.summary = revision_summary(revision.before)
     return render(
         request,
         "assignments/collector/history.html",
@@ -250,7 +262,7 @@ def household_history_view(request: HttpRequest, household_id: int) -> HttpRespo
             "household": household,
             "card": _card(request, household, assignment),
             "assignment": assignment,
-            "entries": household_history(household, today),
+            "entries": entries,
             "rejected_payments": list(recently_rejected(household.payments.all(), today)),
             "holds_it": assignment is not None and assignment.staff.user_id == request.user.pk,
         },

@@ -33,6 +33,8 @@ def navigation_for(user) -> dict[str, bool]:
         "task_sheets": has_role(user, STAFF, SUPERVISOR, MANAGER, SERVICE),
         "campaigns": has_role(user, MANAGER, SUPERVISOR),
         "team": has_role(user, MANAGER, SUPERVISOR),
+        # A manager follows every department: the team page is the whole company's, not 本部门.
+        "team_is_company": has_role(user, MANAGER),
         "issues": has_role(user, MANAGER, SUPERVISOR, SERVICE),
         "finance": has_role(user, FINANCE, MANAGER),
         "payment_desk": has_role(user, FINANCE, SERVICE),

@@ -111,6 +111,9 @@ def day_detail(request, code: str, day: str):
 @allowed_only(can_act)
 def day_close_view(request, code: str, day: str):
     community, day = _day_of(code, day)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("请勾选「已核对当天的收款和冲正」后再确认日结"))
+        return redirect("finance:day", community.code, day.isoformat())
     try:
         day_close(community=community, day=day, closed_by=request.user)
     except ValidationError as exc:

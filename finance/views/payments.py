@@ -12,6 +12,7 @@ from arrears.models import Allocation, Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.services import payment_reverse
 from core.access import add_service_errors, allowed_only
+from core.changes import figures_changed
 
 from ..forms import ReversalForm
 from ..permissions import can_act
@@ -44,6 +45,7 @@ def payment_detail(request, pk: int):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
+                figures_changed(community_ids=[payment.community_id])
                 messages.success(request, _("已冲正,收据号 %(receipt)s 保留不再使用") % {"receipt": payment.receipt_no})
                 return redirect("finance:payment", pk=payment.pk)
     elif request.method == "POST":

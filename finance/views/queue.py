@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from arrears.models import Payment
 from arrears.models.ledger import PaymentStatus
+from arrears.money import ZERO
 from arrears.services import payment_reject, payment_verify
 from core.access import allowed_only, wants_fragment
+from core.changes import figures_changed
 from core.lists import ListPage
 
 from ..filters import PendingPaymentFilter
@@ -90,6 +92,7 @@ def payment_verify_view(request, pk: int):
         payment = payment_verify(payment_id=payment.pk, verified_by=request.user)
     except ValidationError as exc:
         return _done(request, payment, message=_handled_message(payment, exc), tone="error")
+    figures_changed(community_ids=[payment.community_id])
     message = _("已复核,收据号 %(receipt)s") % {"receipt": payment.receipt_no}
     return _done(request, payment, message=message, tone="ok")
 
@@ -133,15 +136,35 @@ def payment_bulk_verify_view(request):
     if not ids:
         messages.error(request, _("请先勾选要复核的收款"))
         return back_to(request, "finance:queue")
-    verified, refused = 0, []
+    if request.POST.get("confirm") != "1":
+        return _bulk_confirm_page(request, ids)
+    verified, refused, communities = 0, [], set()
     for payment in Payment.objects.filter(pk__in=ids).select_related("household__building").order_by("paid_on", "id"):
         try:
             payment_verify(payment_id=payment.pk, verified_by=request.user)
             verified += 1
+            communities.add(payment.community_id)
         except ValidationError as exc:
             refused.append(f"{payment.household.label} {payment.amount}:{_handled_message(payment, exc)}")
+    figures_changed(community_ids=communities)
     if verified:
         messages.success(request, _("已复核 %(count)s 笔收款,收据号已生成") % {"count": verified})
     for line in refused:
         messages.error(request, line)
     return back_to(request, "finance:queue")
+
+
+def _bulk_confirm_page(request, ids: list[int]):
+    """The confirmation step of a bulk verification: the ticked payments, their count and total, and one button."""
+    payments = list(
+        pending_payments().filter(pk__in=ids).select_related("household__building", "community", "collected_by__staff")
+    )
+    return render(
+        request,
+        "finance/bulk_confirm.html",
+        {
+            "payments": payments,
+            "total": sum((payment.amount for payment in payments), ZERO),
+            "next": request.POST.get("next", ""),
+        },
+    )

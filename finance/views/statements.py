@@ -1,21 +1,29 @@
 """Statement matching (流水对账): upload a bank or WeChat statement, match it to a community's payments, reopen it."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from arrears.models import Payment
+from arrears.models.ledger import PaymentStatus
 from core.access import allowed_only
+from core.changes import figures_changed
 from core.lists import ListPage
 
 from ..filters import StatementUploadFilter
-from ..forms import StatementUploadForm
+from ..forms import StatementUploadForm, household_by_label
 from ..matching import MATCHED, POSSIBLE, UNMATCHED, match_statement
 from ..models import StatementUpload
 from ..permissions import can_act
-from ..selectors import statement_candidates
-from ..services import statement_upload_save
+from ..selectors import statement_candidates, statement_rejected
+from ..services import statement_line_register, statement_match_confirm, statement_upload_save
 from ..statements import StatementError, parse_statement
 from ..tables import StatementUploadTable
+from .access import error_text
 
 
 class StatementListView(ListPage):
@@ -53,7 +61,9 @@ class StatementListView(ListPage):
                     {
                         "amount_differs": _("流水号相同,金额不同"),
                         "amount_and_date": _("金额、日期相同,流水号不同或缺失"),
+                        "rejected": _("流水号与已驳回的收款(%(household)s)相同,未作匹配;请核实后再登记"),
                     },
+                    rejected=statement_rejected(community, lines),
                 )
                 stored = statement_upload_save(
                     community=community,
@@ -74,7 +84,21 @@ def statement_detail(request, pk: int):
     stored = get_object_or_404(StatementUpload.objects.select_related("community", "uploaded_by"), pk=pk)
     result = stored.result
     payments = result.get("payments", {})
-    lines = [{**line, "payment": payments.get(str(line["payment_id"]))} for line in result.get("lines", [])]
+    actions = {
+        action.line: action for action in stored.actions.select_related("payment__household__building", "acted_by")
+    }
+    # Each payment's status now (the stored result has it as it stood when matched), in one query.
+    ids = {line["payment_id"] for line in result.get("lines", []) if line["payment_id"] is not None}
+    pending = set(Payment.objects.filter(pk__in=ids, status=PaymentStatus.PENDING).values_list("pk", flat=True))
+    lines = [
+        {
+            **line,
+            "payment": payments.get(str(line["payment_id"])),
+            "action": actions.get(line["line"]),
+            "pending": line["payment_id"] in pending,
+        }
+        for line in result.get("lines", [])
+    ]
     return render(
         request,
         "finance/statement_detail.html",
@@ -86,3 +110,51 @@ def statement_detail(request, pk: int):
             "unmatched_payments": [payments[str(pk)] for pk in result.get("unmatched_payments", [])],
         },
     )
+
+
+@require_POST
+@allowed_only(can_act)
+def statement_line_confirm(request, pk: int, line: int):
+    """确认匹配: the line's payment is verified if still pending (payment_verify), and the line marked done."""
+    stored = get_object_or_404(StatementUpload, pk=pk)
+    try:
+        action = statement_match_confirm(upload_id=stored.pk, line=line, confirmed_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        figures_changed(community_ids=[stored.community_id])
+        messages.success(
+            request, _("第 %(line)s 行已确认,收据号 %(receipt)s") % {"line": line, "receipt": action.payment.receipt_no}
+        )
+    return redirect(reverse("finance:statement_detail", args=[stored.pk]) + f"#line-{line}")
+
+
+@require_POST
+@allowed_only(can_act)
+def statement_line_register_view(request, pk: int, line: int):
+    """登记为收款: an unmatched line becomes a verified payment of the household named by its label."""
+    stored = get_object_or_404(StatementUpload.objects.select_related("community"), pk=pk)
+    label = (request.POST.get("household") or "").strip()
+    household = household_by_label(stored.community, label) if label else None
+    back = redirect(reverse("finance:statement_detail", args=[stored.pk]) + f"#line-{line}")
+    if household is None:
+        messages.error(
+            request,
+            _("%(community)s 没有房屋「%(label)s」,请按 楼栋-单元-房号 填写")
+            % {"community": stored.community.name, "label": label or "—"},
+        )
+        return back
+    try:
+        action = statement_line_register(
+            upload_id=stored.pk, line=line, household=household, registered_by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        figures_changed(community_ids=[stored.community_id])
+        messages.success(
+            request,
+            _("第 %(line)s 行已登记为 %(household)s 的收款并复核,收据号 %(receipt)s")
+            % {"line": line, "household": household.label, "receipt": action.payment.receipt_no},
+        )
+    return back

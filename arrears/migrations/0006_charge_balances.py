@@ -9,7 +9,7 @@ from arrears.balance_triggers import install, uninstall
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arrears', '0003_day_close_beside_the_ledger'),
+        ('arrears', '0005_letter_payment_url_and_receipt_slip'),
     ]
 
     operations = [
