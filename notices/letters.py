@@ -146,6 +146,7 @@ class Letter:
     total_words: str
     principal_words: str
     late_fee_words: str
+    owner_qr: str = ""  # the household's own page (扫码查账), beside the community's QR code
 
     @property
     def is_lawyer_letter(self) -> bool:
@@ -165,8 +166,10 @@ def build_letter(
     number: str,
     wording: Wording | None = None,
     amounts: LetterAmounts | None = None,
+    owner_url: str = "",
 ) -> Letter:
-    """The letter to one household; ``wording`` and ``amounts`` may be passed when the caller has them already."""
+    """The letter to one household; ``wording`` and ``amounts`` may be passed when the caller has them already.
+    ``owner_url`` is the link of the household's own page, printed as a second QR code."""
     community = household.community
     wording = wording or wording_for(community, level)
     amounts = amounts or letter_amounts(household, as_of)
@@ -207,6 +210,7 @@ def build_letter(
         total_words=rmb_in_words(amounts.total),
         principal_words=rmb_in_words(amounts.principal),
         late_fee_words=rmb_in_words(amounts.late_fee),
+        owner_qr=segno.make(owner_url, error="m").svg_data_uri(scale=4, border=2) if owner_url else "",
     )
 
 

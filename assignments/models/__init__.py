@@ -1,8 +1,27 @@
 from .campaigns import Assignment, Campaign, CampaignMember, Pin, SplitRun
-from .contacts import Contact, ContactChannel, IssueRaised, IssueStatus, Outcome
+from .contacts import STAFF_CHANNELS, STAFF_OUTCOMES, Contact, ContactChannel, IssueRaised, IssueStatus, Outcome
 from .staff import Department, Seniority, Staff, StaffLeave
 
 __all__ = [
+    "Assignment",
+    "Campaign",
+    "CampaignMember",
+    "Contact",
+    "ContactChannel",
+    "Department",
+    "IssueRaised",
+    "IssueStatus",
+    "Outcome",
+    "Pin",
+    "Seniority",
+    "SplitRun",
+    "Staff",
+    "StaffLeave",
+]
+
+__all__ = [
+    "STAFF_CHANNELS",
+    "STAFF_OUTCOMES",
     "Assignment",
     "Campaign",
     "CampaignMember",
