@@ -8,6 +8,7 @@ because it goes into an SMS and a QR code.
 import base64
 import hmac
 import secrets
+from functools import lru_cache
 
 from django.conf import settings
 from django.urls import reverse
@@ -43,8 +44,17 @@ def key_from_token(token: str) -> str | None:
     return key
 
 
+@lru_cache(maxsize=1)
+def _page_path() -> tuple[str, str]:
+    """The owner page's path around its token, reversed once (a batch makes thousands of links)."""
+    marker = "T" * TOKEN_LENGTH
+    before, after = reverse("owner_page", kwargs={"token": marker}).split(marker)
+    return before, after
+
+
 def owner_url(key: str) -> str:
     """The link as printed and sent: absolute, under ``PUBLIC_BASE_URL``; empty when that is not set."""
     if not settings.PUBLIC_BASE_URL:
         return ""
-    return settings.PUBLIC_BASE_URL + reverse("owner_page", kwargs={"token": token_for(key)})
+    before, after = _page_path()
+    return f"{settings.PUBLIC_BASE_URL}{before}{token_for(key)}{after}"
