@@ -34,12 +34,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Benchmarks on the local PostgreSQL (databases wuye_bench, wuye_bench_split, wuye_bench_notices and wuye_bench_dash are dropped and recreated).
+# Benchmarks on the local PostgreSQL (databases wuye_bench, wuye_bench_split, wuye_bench_notices, wuye_bench_dash and wuye_bench_sms_batch are dropped and recreated).
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/split.py
 	$(PY) bench/notices.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/sms.py
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel=info --concurrency=2

@@ -32,3 +32,39 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple]) -> int:
     objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
     model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
     return len(objects)
+
+
+def update_rows(model, fields: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Set ``fields`` of existing rows: each row is ``(pk, value, …)`` in the order of ``fields`` (a foreign key's
+    value is the id).
+
+    On PostgreSQL the values are COPYed into a temporary table and applied with one ``UPDATE … FROM``: Django's
+    ``bulk_update`` builds a ``CASE WHEN pk = …`` per field and row, whose cost grows with the square of the batch.
+    Elsewhere, ``bulk_update`` in small batches.
+    """
+    rows = list(rows)
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        attnames = [model._meta.get_field(name).attname for name in fields]  # contact → contact_id: values are raw
+        objects = [model(pk=row[0], **dict(zip(attnames, row[1:], strict=True))) for row in rows]
+        model.objects.bulk_update(objects, fields, batch_size=50)
+        return len(objects)
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+    temp = quote(f"update_{meta.db_table}")
+    columns = [meta.pk.column, *(meta.get_field(name).column for name in fields)]
+    listed = ", ".join(quote(column) for column in columns)
+    assignments = ", ".join(f"{quote(column)} = t.{quote(column)}" for column in columns[1:])
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {listed} FROM {table} WITH NO DATA")
+        try:
+            with cursor.copy(f"COPY {temp} ({listed}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            key = quote(columns[0])
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {temp} AS t WHERE {table}.{key} = t.{key}")
+        finally:
+            cursor.execute(f"DROP TABLE {temp}")
+    return len(rows)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models.ledger import PaymentChannel
-from assignments.models import ContactChannel, Department, Outcome
+from assignments.models import STAFF_CHANNELS, STAFF_OUTCOMES, ContactChannel, Department, Outcome
 from core.widgets import DateInput
 from scripts_faq.choices import ObjectionCategory
 
@@ -44,7 +44,7 @@ class ContactForm(forms.Form):
     client_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     channel = forms.ChoiceField(
         label=_("方式"),
-        choices=ContactChannel.choices,
+        choices=STAFF_CHANNELS,
         widget=forms.RadioSelect,
         initial=ContactChannel.VISIT,
         error_messages={"required": _("请选择跟进方式")},
@@ -52,7 +52,7 @@ class ContactForm(forms.Form):
     reached = forms.BooleanField(label=_("已联系上业主"), required=False, initial=True)
     outcome = forms.ChoiceField(
         label=_("结果"),
-        choices=Outcome.choices,
+        choices=STAFF_OUTCOMES,
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择跟进结果")},
     )

@@ -21,7 +21,7 @@ from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO
 from arrears.positions import Position
 from arrears.positions import positions as positions_of
-from assignments.models import Assignment, Contact, IssueRaised, IssueStatus, Outcome, Staff
+from assignments.models import Assignment, Contact, ContactChannel, IssueRaised, IssueStatus, Outcome, Staff
 from assignments.promises import BROKEN, PENDING, Promise, judge_all
 from core.roles import FULL_CONTACT_READERS, has_role
 
@@ -66,8 +66,11 @@ class TaskCard:
     promise_date: date | None = None  # the last promise, while it is pending
     promise_amount: Decimal | None = None
     promise_broken: bool = False
+    promise_self_service: bool = False  # the pending promise was made by the owner on their page (业主自助)
+    promise_reminded: bool = False  # the owner got the reminder SMS of the pending promise
     callback_at: datetime | None = None
     callback_due: bool = False
+    callback_requested: bool = False  # the owner asked on their page to be called back
     issue_resolved: bool = False
     open_issues: int = 0
     pending_payments: Decimal = ZERO
@@ -108,8 +111,14 @@ def card_badges(card: TaskCard) -> list[Badge]:
         badges.append(Badge("promise-tomorrow", _("明天承诺缴费"), "warn"))
     elif due == "past":
         badges.append(Badge("promise-grace", _("承诺日已过,待核实"), "warn"))
+    if card.promise_date is not None and card.promise_self_service:
+        badges.append(Badge("promise-self-service", _("业主自助"), "info"))
+    if card.promise_reminded:
+        badges.append(Badge("promise-reminded", _("已发承诺提醒短信"), "ok"))
     if card.callback_due:
         badges.append(Badge("callback-due", _("回访到期"), "warn"))
+    if card.callback_requested:
+        badges.append(Badge("callback-requested", _("业主请求回电"), "info"))
     if card.issue_resolved:
         badges.append(Badge("issue-resolved", _("问题已解决,请回访"), "ok"))
     if card.promise_broken:
@@ -227,14 +236,18 @@ def household_cards(
     for household_id, *row in (
         Contact.objects.filter(household_id__in=ids, created_at__date__lte=day)
         .order_by("created_at", "pk")
-        .values_list("household_id", "created_at", "outcome", "promised_date", "promised_amount", "callback_at")
+        .values_list(
+            "household_id", "created_at", "outcome", "promised_date", "promised_amount", "callback_at", "channel"
+        )
     ):
         contacts[household_id].append(tuple(row))
     promises = {}
+    promise_channels = {}
     for household_id, rows in contacts.items():
-        for created_at, outcome, promised_date, promised_amount, _callback_at in rows:
+        for created_at, outcome, promised_date, promised_amount, _callback_at, channel in rows:
             if outcome == Outcome.PROMISED and promised_date is not None:
                 promises[household_id] = Promise.from_contact(household_id, created_at, promised_date, promised_amount)
+                promise_channels[household_id] = channel
     states = dict(zip(promises, judge_all(list(promises.values()), day), strict=True))
     pending: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for household_id, amount in Payment.objects.filter(household_id__in=ids, status=PaymentStatus.PENDING).values_list(
@@ -264,6 +277,7 @@ def household_cards(
             contacts=contacts.get(pk, []),
             promise=promises.get(pk),
             promise_state=states.get(pk, ""),
+            promise_channel=promise_channels.get(pk, ""),
         )
         card.pending_payments = pending.get(pk, ZERO)
         card.open_issues = open_issues.get(pk, 0)
@@ -286,6 +300,7 @@ def _card(
     contacts: list[tuple],
     promise: Promise | None,
     promise_state: str,
+    promise_channel: str = "",
 ) -> TaskCard:
     owner = household.owner
     if owner is None:
@@ -308,17 +323,27 @@ def _card(
         oldest_due=standing.oldest_due,
         day=day,
     )
-    if contacts:
-        created_at, outcome, _date, _amount, callback_at = contacts[-1]
+    # The system's messages are history, not follow-ups; what the owner entered counts for its promise and
+    # callback, but only a collector's own contact is "last outcome" or "done today".
+    reminders = {row[2] for row in contacts if row[1] == Outcome.MESSAGE_SENT and row[2] is not None}
+    follow_ups = [row for row in contacts if row[1] != Outcome.MESSAGE_SENT]
+    staff_contacts = [row for row in follow_ups if row[5] != ContactChannel.SELF_SERVICE]
+    if staff_contacts:
+        created_at, outcome, *_rest = staff_contacts[-1]
         card.last_outcome = outcome
         card.last_contact_at = created_at
         card.contacted_today = timezone.localdate(created_at) == day
+    if follow_ups:
+        _created_at, outcome, _date, _amount, callback_at, channel = follow_ups[-1]
         if outcome == Outcome.CALLBACK and callback_at is not None:
             card.callback_at = callback_at
             card.callback_due = timezone.localdate(callback_at) <= day
+            card.callback_requested = channel == ContactChannel.SELF_SERVICE
     if promise is not None:
         if promise_state == PENDING:
             card.promise_date, card.promise_amount = promise.promised_date, promise.amount
+            card.promise_self_service = promise_channel == ContactChannel.SELF_SERVICE
+            card.promise_reminded = promise.promised_date in reminders
         card.promise_broken = promise_state == BROKEN
     return card
 
@@ -348,7 +373,7 @@ def household_history(household: Household, today: date) -> list[HistoryEntry]:
     # Withdrawn contacts too: the history shows them struck through, with every change.
     contacts = list(
         Contact.all_objects.filter(household=household)
-        .select_related("staff", "payment", "issue__department")
+        .select_related("staff", "payment", "issue__department", "sms_message")
         .prefetch_related("revisions__changed_by")
         .order_by("-created_at", "-pk")
     )

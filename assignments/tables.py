@@ -259,7 +259,7 @@ class IssueTable(tables.Table):
     )
     department = tables.Column(_("处理部门"), accessor="department__name")
     description = tables.Column(_("问题"), orderable=False)
-    raised_by = tables.Column(_("登记人"), accessor="raised_by__name")
+    raised_by = tables.Column(_("登记人"), accessor="raised_by__name", default=_("业主自助"))
     created_at = tables.Column(_("登记时间"))
     deadline = tables.Column(_("处理期限"))
     status = tables.Column(_("状态"))

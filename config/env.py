@@ -104,3 +104,49 @@ except InvalidOperation as exc:
     raise ImproperlyConfigured(f"LATE_FEE_WARN_ANNUAL_RATE must be a decimal such as 0.24, not {_warn_raw!r}") from exc
 if not (LATE_FEE_WARN_ANNUAL_RATE.is_finite() and Decimal("0") < LATE_FEE_WARN_ANNUAL_RATE <= Decimal("3.65")):
     raise ImproperlyConfigured(f"LATE_FEE_WARN_ANNUAL_RATE must be above 0 and at most 3.65, not {_warn_raw!r}")
+
+
+def env_number(name: str, default: str, *, low: Decimal, high: Decimal, integer: bool = False) -> Decimal:
+    """A decimal (or whole number) from the environment within [low, high]; anything else stops start-up."""
+    raw = os.environ.get(name, default).strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from exc
+    if not value.is_finite() or not (low <= value <= high) or (integer and value != value.to_integral_value()):
+        kind = "a whole number" if integer else "a number"
+        raise ImproperlyConfigured(f"{name} must be {kind} from {low} to {high}, not {raw!r}")
+    return value
+
+
+# SMS (短信催缴): which sender, its credentials (only ever from the environment), how fast and how often to try.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console").strip().lower() or "console"
+if SMS_BACKEND not in {"console", "aliyun", "tencent"}:
+    raise ImproperlyConfigured(f"SMS_BACKEND must be console, aliyun or tencent, not {SMS_BACKEND!r}")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "").strip()
+ALIYUN_ACCESS_KEY_ID = os.environ.get("ALIYUN_ACCESS_KEY_ID", "").strip()
+ALIYUN_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_ACCESS_KEY_SECRET", "").strip()
+ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "").strip() or "dysmsapi.aliyuncs.com"
+TENCENT_SECRET_ID = os.environ.get("TENCENT_SECRET_ID", "").strip()
+TENCENT_SECRET_KEY = os.environ.get("TENCENT_SECRET_KEY", "").strip()
+TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "").strip()
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "").strip() or "ap-guangzhou"
+_required = {
+    "aliyun": ("SMS_SIGN_NAME", "ALIYUN_ACCESS_KEY_ID", "ALIYUN_ACCESS_KEY_SECRET"),
+    "tencent": ("SMS_SIGN_NAME", "TENCENT_SECRET_ID", "TENCENT_SECRET_KEY", "TENCENT_SMS_SDK_APP_ID"),
+}.get(SMS_BACKEND, ())
+_missing = [name for name in _required if not globals()[name]]
+if _missing:
+    raise ImproperlyConfigured(f"SMS_BACKEND={SMS_BACKEND} needs {', '.join(_missing)}")
+# Messages per second across every worker; 0 sends as fast as the backend takes them (the console backend).
+SMS_RATE_PER_SECOND = env_number("SMS_RATE_PER_SECOND", "10", low=Decimal(0), high=Decimal(1000))
+SMS_MAX_ATTEMPTS = int(env_number("SMS_MAX_ATTEMPTS", "3", low=Decimal(1), high=Decimal(10), integer=True))
+
+# The owner's page (扫码查账): the address owners reach the site at (printed in the letter's QR code and the SMS)
+# and how long a link stays valid.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+if not PUBLIC_BASE_URL and DEBUG:
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"PUBLIC_BASE_URL must start with http:// or https://, not {PUBLIC_BASE_URL!r}")
+OWNER_LINK_DAYS = int(env_number("OWNER_LINK_DAYS", "60", low=Decimal(1), high=Decimal(3650), integer=True))

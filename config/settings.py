@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "finance",
     "imports",
     "demo",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,21 @@ LEDGER_EARLIEST_DATE = env.LEDGER_EARLIEST_DATE
 # The late-fee pages warn when a policy's annualised 违约金 rate is above this (a ratio: 0.24 = 24%).
 LATE_FEE_WARN_ANNUAL_RATE = env.LATE_FEE_WARN_ANNUAL_RATE
 
+# SMS (短信催缴) and the owner's page (扫码查账): see outreach/ and the README's settings table.
+SMS_BACKEND = env.SMS_BACKEND
+SMS_SIGN_NAME = env.SMS_SIGN_NAME
+ALIYUN_ACCESS_KEY_ID = env.ALIYUN_ACCESS_KEY_ID
+ALIYUN_ACCESS_KEY_SECRET = env.ALIYUN_ACCESS_KEY_SECRET
+ALIYUN_SMS_ENDPOINT = env.ALIYUN_SMS_ENDPOINT
+TENCENT_SECRET_ID = env.TENCENT_SECRET_ID
+TENCENT_SECRET_KEY = env.TENCENT_SECRET_KEY
+TENCENT_SMS_SDK_APP_ID = env.TENCENT_SMS_SDK_APP_ID
+TENCENT_SMS_REGION = env.TENCENT_SMS_REGION
+SMS_RATE_PER_SECOND = env.SMS_RATE_PER_SECOND
+SMS_MAX_ATTEMPTS = env.SMS_MAX_ATTEMPTS
+PUBLIC_BASE_URL = env.PUBLIC_BASE_URL
+OWNER_LINK_DAYS = env.OWNER_LINK_DAYS
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
@@ -127,6 +143,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "split-today": {"task": "assignments.split_today", "schedule": crontab(hour=6, minute=0)},
     # The dashboard's snapshots (收费看板), every hour at :05.
     "dashboard-refresh": {"task": "dashboard.refresh_snapshots", "schedule": crontab(minute=5)},
+    # SMS batches whose time has come (queued overnight to 08:00, or waiting to retry), every minute.
+    "sms-dispatch": {"task": "outreach.dispatch_due", "schedule": crontab()},
+    # The owner's reminder the day before a promised date, at 09:00.
+    "sms-promise-reminders": {"task": "outreach.promise_reminders", "schedule": crontab(hour=9, minute=0)},
+    # Delivery reports and replies (退订) from the SMS vendor, every ten minutes.
+    "sms-reports": {"task": "outreach.pull_reports", "schedule": crontab(minute="*/10")},
 }
 
 # A change the dashboard shows (a payment verified, a contact recorded) refreshes its community's snapshot at most once

@@ -4,6 +4,10 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only")
 os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("PUBLIC_BASE_URL", "https://wuye.example.com")
+# The tests never reach a vendor and never wait on the rate limit unless a test sets one.
+os.environ["SMS_BACKEND"] = "console"
+os.environ.setdefault("SMS_RATE_PER_SECOND", "0")
 
 from .settings import *  # noqa: E402,F403
 

@@ -15,4 +15,6 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("finance/", include("finance.urls")),
+    path("sms/", include("outreach.urls")),
+    path("o/", include("outreach.urls_owner")),  # the owner's page: public, under a signed token
 ]

@@ -57,6 +57,7 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
     contacted = set(
         Contact.objects.filter(
             household__community=community,
+            staff__isnull=False,
             created_at__gte=day_start(end - timedelta(days=6)),
             created_at__lt=day_start(end + timedelta(days=1)),
         )
@@ -67,6 +68,7 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
     promises = list(
         Contact.objects.filter(
             household__community=community,
+            staff__isnull=False,
             outcome=Outcome.PROMISED,
             promised_date__isnull=False,
             created_at__gte=day_start(start),

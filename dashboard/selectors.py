@@ -223,7 +223,7 @@ def _objections(datas: list[dict]):
 def activity_today(user, filters: Filters, today: date) -> dict:
     """Today's contacts, promises, payments recorded (not imported) and issues raised, in the viewer's scope."""
     start, stop = day_start(today), day_start(today + timedelta(days=1))
-    contacts = Contact.objects.filter(created_at__gte=start, created_at__lt=stop)
+    contacts = Contact.objects.follow_ups().filter(created_at__gte=start, created_at__lt=stop)
     payments = Payment.objects.filter(created_at__gte=start, created_at__lt=stop, imported=False)
     issues = IssueRaised.objects.filter(created_at__gte=start, created_at__lt=stop)
     if filters.community is not None:

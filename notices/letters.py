@@ -149,6 +149,7 @@ class Letter:
     late_fee_words: str
     qr_pays: bool = False  # the QR code is the community's payment link (扫码缴费), not a contact line
     receipt_slip: bool = False  # a 送达回证 to cut off and sign is printed under the letter
+    owner_qr: str = ""  # the household's own page (扫码查账), beside the community's QR code
 
     @property
     def is_lawyer_letter(self) -> bool:
@@ -168,8 +169,10 @@ def build_letter(
     number: str,
     wording: Wording | None = None,
     amounts: LetterAmounts | None = None,
+    owner_url: str = "",
 ) -> Letter:
-    """The letter to one household; ``wording`` and ``amounts`` may be passed when the caller has them already."""
+    """The letter to one household; ``wording`` and ``amounts`` may be passed when the caller has them already.
+    ``owner_url`` is the link of the household's own page, printed as a second QR code."""
     community = household.community
     wording = wording or wording_for(community, level)
     amounts = amounts or letter_amounts(household, as_of)
@@ -213,6 +216,7 @@ def build_letter(
         late_fee_words=rmb_in_words(amounts.late_fee),
         qr_pays=bool(payment_url),
         receipt_slip=community.letter_receipt_slip,
+        owner_qr=segno.make(owner_url, error="m").svg_data_uri(scale=4, border=2) if owner_url else "",
     )
 
 

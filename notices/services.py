@@ -26,6 +26,7 @@ from arrears.positions import Position, in_arrears
 from .letters import addressee_name, build_letter, letter_amounts, render_letter_pdf
 from .models import BatchStatus, Notice, NoticeBatch, NoticeLevel, NoticeWording
 from .numbering import next_notice_number
+from .owner_links import owner_url_for
 from .pdf import in_document_language
 from .pdf_merge import merge_pdfs
 from .wording import validate_text, wording_for
@@ -250,6 +251,7 @@ def notice_render(*, notice: Notice, household: Household, wording=None, amounts
         number=notice.number,
         wording=wording,
         amounts=amounts,
+        owner_url=owner_url_for(household),
     )
     name = _store(notice.pdf, f"{notice.number}.pdf", render_letter_pdf(letter))
     Notice.objects.filter(pk=notice.pk).update(pdf=name)

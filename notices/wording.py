@@ -126,23 +126,30 @@ def wording_for(community, level: str) -> Wording:
     )
 
 
-def allowed_list() -> str:
-    return "、".join(f"{{{name}}}" for name in PLACEHOLDERS)
+def allowed_list(allowed=PLACEHOLDERS) -> str:
+    return "、".join(f"{{{name}}}" for name in allowed)
 
 
-def validate_text(text: str) -> None:
-    """Raise ValidationError when the text has an unknown placeholder or an unbalanced brace."""
-    unknown = sorted({name for name in _TOKEN.findall(text) if name not in PLACEHOLDERS})
+def placeholder_names(text: str) -> list[str]:
+    """Every ``{名称}`` of the text, in order, repeats included."""
+    return _TOKEN.findall(text)
+
+
+def validate_text(text: str, allowed=PLACEHOLDERS) -> None:
+    """Raise ValidationError when the text has a placeholder not in ``allowed`` (the letters' by default, the
+    SMS texts pass theirs) or an unbalanced brace."""
+    unknown = sorted({name for name in _TOKEN.findall(text) if name not in allowed})
     stray = _TOKEN.sub("", text)
     if "{" in stray or "}" in stray:
         raise ValidationError(
-            _("花括号不成对:占位符必须写成 {名称} 的形式。可用的占位符:%(allowed)s") % {"allowed": allowed_list()},
+            _("花括号不成对:占位符必须写成 {名称} 的形式。可用的占位符:%(allowed)s")
+            % {"allowed": allowed_list(allowed)},
             code="unbalanced",
         )
     if unknown:
         raise ValidationError(
             _("未知的占位符:%(unknown)s。可用的占位符:%(allowed)s")
-            % {"unknown": "、".join(f"{{{name}}}" for name in unknown), "allowed": allowed_list()},
+            % {"unknown": "、".join(f"{{{name}}}" for name in unknown), "allowed": allowed_list(allowed)},
             code="unknown_placeholder",
         )
 

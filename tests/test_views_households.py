@@ -27,8 +27,8 @@ LIST_URL = reverse("household_list")
 LIST_QUERIES = 7
 # session, user, groups, the household, its owner's tags, the charges due (the positions' statement, then the
 # charges with their fee items), charges not yet due, the household's position (the statement, its waivers),
-# payments, their allocations, the household's waivers, its legal-track history.
-DETAIL_QUERIES = 14
+# payments, their allocations, the household's waivers, its legal-track history, its valid owner link (扫码查账).
+DETAIL_QUERIES = 15
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,15 @@
 from .campaigns import Assignment, Campaign, CampaignMember, Pin, SplitRun
-from .contacts import Contact, ContactChannel, ContactRevision, IssueRaised, IssueStatus, Outcome, RevisionKind
+from .contacts import (
+    STAFF_CHANNELS,
+    STAFF_OUTCOMES,
+    Contact,
+    ContactChannel,
+    ContactRevision,
+    IssueRaised,
+    IssueStatus,
+    Outcome,
+    RevisionKind,
+)
 from .staff import Department, Seniority, Staff, StaffLeave
 
 __all__ = [
@@ -15,6 +25,25 @@ __all__ = [
     "Outcome",
     "Pin",
     "RevisionKind",
+    "Seniority",
+    "SplitRun",
+    "Staff",
+    "StaffLeave",
+]
+
+__all__ = [
+    "STAFF_CHANNELS",
+    "STAFF_OUTCOMES",
+    "Assignment",
+    "Campaign",
+    "CampaignMember",
+    "Contact",
+    "ContactChannel",
+    "Department",
+    "IssueRaised",
+    "IssueStatus",
+    "Outcome",
+    "Pin",
     "Seniority",
     "SplitRun",
     "Staff",

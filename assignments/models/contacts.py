@@ -20,6 +20,12 @@ class ContactChannel(models.TextChoices):
     SMS = "sms", _("短信")
     WECHAT = "wechat", _("微信")
     LETTER = "letter", _("信函")
+    # The owner's own page (扫码查账): a promise, a problem or a callback request the owner entered.
+    SELF_SERVICE = "self_service", _("业主自助")
+
+
+# What a collector records: the owner's page and the system's messages are not theirs to pick.
+STAFF_CHANNELS = [(value, label) for value, label in ContactChannel.choices if value != ContactChannel.SELF_SERVICE]
 
 
 class Outcome(models.TextChoices):
@@ -31,9 +37,20 @@ class Outcome(models.TextChoices):
     WRONG_NUMBER = "wrong_number", _("号码错误")
     CALLBACK = "callback", _("约定回访")
     ISSUE = "issue", _("需解决问题")
+    # A message the system sent (短信催缴, 承诺提醒): logged on the history, not a follow-up by anyone.
+    MESSAGE_SENT = "message_sent", _("已发短信")
 
 
-class CurrentContacts(models.Manager):
+STAFF_OUTCOMES = [(value, label) for value, label in Outcome.choices if value != Outcome.MESSAGE_SENT]
+
+
+class ContactQuerySet(models.QuerySet):
+    def follow_ups(self):
+        """Contacts that say something about the household's follow-up: everything but the system's messages."""
+        return self.exclude(outcome=Outcome.MESSAGE_SENT)
+
+
+class CurrentContacts(models.Manager.from_queryset(ContactQuerySet)):
     """Contacts not withdrawn: what every figure, list and card counts (``Contact.all_objects`` has them all)."""
 
     def get_queryset(self):
@@ -42,16 +59,21 @@ class CurrentContacts(models.Manager):
 
 class Contact(models.Model):
     """One visit, call or message to a household and its outcome; its collector may edit or withdraw it the same
-    day (each change kept as a ContactRevision). ``objects`` leaves withdrawn contacts out."""
+    day (each change kept as a ContactRevision). ``objects`` leaves withdrawn contacts out.
+
+    ``staff`` is who recorded it; it is empty for what the owner entered on their own page (channel 业主自助)
+    and for the messages the system sent (outcome 已发短信).
+    """
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="contacts")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="contacts")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="contacts", null=True, blank=True)
     campaign = models.ForeignKey(Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     channel = models.CharField(_("方式"), max_length=20, choices=ContactChannel.choices)
     reached = models.BooleanField(_("已联系上"), default=True)
     outcome = models.CharField(_("结果"), max_length=20, choices=Outcome.choices)
     objection = models.CharField(_("拒缴理由"), max_length=30, choices=ObjectionCategory.choices, blank=True)
+    # For a promise reminder (outcome 已发短信), the promised date it reminded the owner of.
     promised_date = models.DateField(_("承诺缴费日期"), null=True, blank=True)
     promised_amount = models.DecimalField(
         _("承诺金额"),
@@ -70,7 +92,7 @@ class Contact(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 
-    all_objects = models.Manager()
+    all_objects = ContactQuerySet.as_manager()
     objects = CurrentContacts()
 
     class Meta:
@@ -126,7 +148,8 @@ class IssueRaised(models.Model):
     contact = models.OneToOneField(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="issue", verbose_name=_("跟进记录")
     )
-    raised_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="issues_raised")
+    # Empty when the owner reported it on their own page (业主自助).
+    raised_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="issues_raised", null=True, blank=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="issues")
     description = models.TextField(_("问题描述"))
     deadline = models.DateField(_("处理期限"))

@@ -18,7 +18,16 @@ from arrears.models import Household
 from arrears.models.ledger import PaymentChannel
 from arrears.money import ZERO
 from arrears.services import payment_record
-from assignments.models import Campaign, Contact, ContactChannel, Department, IssueRaised, Outcome, Staff
+from assignments.models import (
+    STAFF_CHANNELS,
+    STAFF_OUTCOMES,
+    Campaign,
+    Contact,
+    Department,
+    IssueRaised,
+    Outcome,
+    Staff,
+)
 from core.changes import figures_changed
 from scripts_faq.choices import ObjectionCategory
 
@@ -55,9 +64,9 @@ def contact_errors(
     def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    if channel not in ContactChannel.values:
+    if channel not in dict(STAFF_CHANNELS):
         add("channel", _("请选择跟进方式"))
-    if outcome not in Outcome.values:
+    if outcome not in dict(STAFF_OUTCOMES):
         add("outcome", _("请选择跟进结果"))
         return errors
     if outcome in NEEDS_REACHED and not reached:

@@ -19,6 +19,7 @@ from assignments.models import (
     Campaign,
     CampaignMember,
     Contact,
+    ContactChannel,
     IssueRaised,
     IssueStatus,
     Outcome,
@@ -64,16 +65,22 @@ def _previous_day(campaign: Campaign, day: date) -> date | None:
 def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date, communities) -> dict[int, TaskFacts]:
     """What the ordering needs of each household: contacts, promises, callbacks, resolved issues."""
     wanted = set(household_ids)
-    last_contact: dict[int, tuple] = {}
+    last_contact: dict[int, tuple] = {}  # the last follow-up, the owner's own requests included
+    last_staff: dict[int, object] = {}  # when a collector last recorded one
     last_promise: dict[int, Promise] = {}
-    for household_id, created_at, outcome, promised_date, promised_amount, callback_at in (
-        Contact.objects.filter(household__community__in=communities, created_at__date__lte=day)
+    for household_id, created_at, channel, outcome, promised_date, promised_amount, callback_at in (
+        Contact.objects.follow_ups()
+        .filter(household__community__in=communities, created_at__date__lte=day)
         .order_by("created_at", "pk")
-        .values_list("household_id", "created_at", "outcome", "promised_date", "promised_amount", "callback_at")
+        .values_list(
+            "household_id", "created_at", "channel", "outcome", "promised_date", "promised_amount", "callback_at"
+        )
     ):
         if household_id not in wanted:
             continue
         last_contact[household_id] = (created_at, outcome, callback_at)
+        if channel != ContactChannel.SELF_SERVICE:
+            last_staff[household_id] = created_at
         if outcome == Outcome.PROMISED and promised_date is not None:
             last_promise[household_id] = Promise.from_contact(household_id, created_at, promised_date, promised_amount)
     states = dict(zip(last_promise, judge_all(list(last_promise.values()), day), strict=True))
@@ -85,6 +92,7 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
     facts = {}
     for pk in household_ids:
         contact = last_contact.get(pk)
+        staff_contact_at = last_staff.get(pk)
         state = states.get(pk)
         open_promise = last_promise[pk].promised_date if state == PENDING else None
         broken = state == BROKEN
@@ -92,13 +100,13 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
         facts[pk] = TaskFacts(
             key=str(pk),
             arrears=arrears.get(pk, ZERO),
-            contacted=contact is not None,
+            contacted=staff_contact_at is not None,
             open_promise_date=open_promise,
             promise_broken=broken,
             callback_due=timezone.localdate(contact[2])
             if contact and contact[1] == Outcome.CALLBACK and contact[2]
             else None,
-            issue_resolved=closed_at is not None and (contact is None or closed_at > contact[0]),
+            issue_resolved=closed_at is not None and (staff_contact_at is None or closed_at > staff_contact_at),
         )
     return facts
 

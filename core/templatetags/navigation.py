@@ -42,6 +42,7 @@ def navigation_for(user) -> dict[str, bool]:
         "late_fees": has_role(user, MANAGER),
         "publicity": has_role(user, MANAGER, SERVICE),
         "notices": has_role(user, *NOTICE_READERS),
+        "sms": has_role(user, MANAGER, SERVICE),
         "scripts": True,
         "no_role": not roles_of(user),
     }
