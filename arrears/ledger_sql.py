@@ -3,8 +3,8 @@
 Each sum reads a charge's balance row (arrears_chargebalance: what its allocations add up to, and between which
 days) when the row answers the question on its own, and the charge's allocations only when it does not: a window
 of dates [lo, hi] holds all of a charge's allocations or none of them for nearly every charge, so the sum of that
-window is ``paid_fen`` or 0 without touching the allocations. The few charges whose allocations straddle the window
-are summed from their allocations in the same statement.
+window is ``paid_fen`` or 0 without touching the allocations (:func:`paid_between`). The few charges whose
+allocations straddle the window are summed from their allocations, in the same statement and scan.
 
 Households are chosen by any queryset, compiled into the statement as a subquery (:func:`scope`).
 """
@@ -64,27 +64,39 @@ def scope(households: QuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
-def window_clean(lo: str | None, hi: str) -> str:
-    """Whether a balance row answers "what was allocated on days lo ≤ d ≤ hi" by itself (day-number terms)."""
-    first, last = day("first_paid_on"), day("last_paid_on")
-    inside = f"{first} >= {lo} AND {last} <= {hi}" if lo is not None else f"{last} <= {hi}"
-    outside = f"{last} < {lo} OR {first} > {hi}" if lo is not None else f"{first} > {hi}"
-    return f"(last_paid_on IS NULL OR ({inside}) OR {outside})"
+def date_literal(value: date) -> str:
+    """A date the code chose (never one typed in) as an SQL literal, compared with date columns as they are."""
+    text = value.isoformat()
+    return f"DATE '{text}'" if connection.vendor == "postgresql" else f"'{text}'"
 
 
-def window_paid(lo: str | None, hi: str) -> str:
-    """What a clean balance row says was allocated on days lo ≤ d ≤ hi, in fen."""
-    first, last = day("first_paid_on"), day("last_paid_on")
-    inside = f"{first} >= {lo} AND {last} <= {hi}" if lo is not None else f"{last} <= {hi}"
-    return f"(CASE WHEN last_paid_on IS NOT NULL AND {inside} THEN paid_fen ELSE 0 END)"
+def _within(lo: date | None, hi: date) -> str:
+    inside = f"b.last_paid_on <= {date_literal(hi)}"
+    return inside if lo is None else f"b.first_paid_on >= {date_literal(lo)} AND {inside}"
 
 
-def allocated_between(lo: str | None, hi: str, charge: str = "b.charge_id") -> str:
+def _outside(lo: date | None, hi: date) -> str:
+    outside = f"b.first_paid_on > {date_literal(hi)}"
+    return outside if lo is None else f"{outside} OR b.last_paid_on < {date_literal(lo)}"
+
+
+def paid_between(lo: date | None, hi: date) -> str:
+    """Σ fen allocated to the charge of balance row ``b`` on days lo ≤ d ≤ hi: from the row itself when it can
+    tell, else from the charge's allocations (a correlated subquery that runs only for those rows)."""
+    return (
+        f"(CASE WHEN b.last_paid_on IS NULL THEN 0 "
+        f"WHEN {_within(lo, hi)} THEN b.paid_fen "
+        f"WHEN {_outside(lo, hi)} THEN 0 "
+        f"ELSE {allocated_between(lo, hi)} END)"
+    )
+
+
+def allocated_between(lo: date | None, hi: date, charge: str = "b.charge_id") -> str:
     """Σ fen of the allocations of ``charge`` dated lo ≤ d ≤ hi, as a correlated subquery: it runs, on the
     allocation index, only for the few rows that need it."""
-    condition = f"{day('a.applied_on')} <= {hi}"
+    condition = f"a.applied_on <= {date_literal(hi)}"
     if lo is not None:
-        condition += f" AND {day('a.applied_on')} >= {lo}"
+        condition += f" AND a.applied_on >= {date_literal(lo)}"
     return (
         f"(SELECT CAST(COALESCE(SUM({cents('a.amount')}), 0) AS BIGINT) FROM arrears_allocation a "
         f"WHERE a.charge_id = {charge} AND {condition})"
@@ -95,15 +107,9 @@ def unpaid_sql(households: QuerySet, as_of: date) -> tuple[str, list]:
     """(charge_id, household_id, due_date, unpaid) in fen for every charge of ``households`` due before ``as_of``:
     its amount less what was allocated to it on or before ``as_of``."""
     scope_sql, scope_params = scope(households)
-    t = str(day_number(as_of))
-    where = f"WHERE b.due_date < %s AND b.household_id IN ({scope_sql})"
     sql = f"""
-SELECT charge_id, household_id, due_date, amount_fen - {window_paid(None, t)} AS unpaid
+SELECT b.charge_id, b.household_id, b.due_date, b.amount_fen - {paid_between(None, as_of)} AS unpaid
 FROM arrears_chargebalance b
-{where} AND {window_clean(None, t)}
-UNION ALL
-SELECT b.charge_id, b.household_id, b.due_date, b.amount_fen - {allocated_between(None, t)}
-FROM arrears_chargebalance b
-{where} AND NOT {window_clean(None, t)}
+WHERE b.due_date < %s AND b.household_id IN ({scope_sql})
 """
-    return sql, [as_of, *scope_params, as_of, *scope_params]
+    return sql, [as_of, *scope_params]

@@ -48,34 +48,20 @@ def _rate_sums(households: QuerySet, *, start: date, end: date, as_of: date) -> 
     allocated to them by the year's eve and within [start, T]; whether it has a charge due in the period."""
     sql_ = ledger_sql
     scope_sql, scope_params = sql_.scope(households)
-    t, eve, lo = (str(sql_.day_number(day)) for day in (as_of, start - timedelta(days=1), start))
-    windows = ((None, t), (None, eve), (lo, t))
-    clean = " AND ".join(sql_.window_clean(*window) for window in windows)
-    where = f"WHERE b.due_date <= %s AND b.household_id IN ({scope_sql})"
-    current = "b.due_date >= %s"
+    t, eve, lo = as_of, start - timedelta(days=1), start
     sql = f"""
-SELECT household_id,
-       SUM(CASE WHEN current_period = 1 THEN amount_fen ELSE 0 END),
-       SUM(CASE WHEN current_period = 1 THEN paid_t ELSE 0 END),
-       SUM(CASE WHEN current_period = 0 THEN amount_fen ELSE 0 END),
-       SUM(CASE WHEN current_period = 0 THEN paid_eve ELSE 0 END),
-       SUM(CASE WHEN current_period = 0 THEN paid_year ELSE 0 END),
-       MAX(current_period)
-FROM (
-    SELECT b.household_id, b.amount_fen, CASE WHEN {current} THEN 1 ELSE 0 END AS current_period,
-           {sql_.window_paid(None, t)} AS paid_t, {sql_.window_paid(None, eve)} AS paid_eve,
-           {sql_.window_paid(lo, t)} AS paid_year
-    FROM arrears_chargebalance b
-    {where} AND {clean}
-    UNION ALL
-    SELECT b.household_id, b.amount_fen, CASE WHEN {current} THEN 1 ELSE 0 END,
-           {sql_.allocated_between(None, t)}, {sql_.allocated_between(None, eve)}, {sql_.allocated_between(lo, t)}
-    FROM arrears_chargebalance b
-    {where} AND NOT ({clean})
-) AS charges
-GROUP BY household_id
+SELECT b.household_id,
+       SUM(CASE WHEN b.due_date >= %s THEN b.amount_fen ELSE 0 END),
+       SUM(CASE WHEN b.due_date >= %s THEN {sql_.paid_between(None, t)} ELSE 0 END),
+       SUM(CASE WHEN b.due_date < %s THEN b.amount_fen ELSE 0 END),
+       SUM(CASE WHEN b.due_date < %s THEN {sql_.paid_between(None, eve)} ELSE 0 END),
+       SUM(CASE WHEN b.due_date < %s THEN {sql_.paid_between(lo, t)} ELSE 0 END),
+       MAX(CASE WHEN b.due_date >= %s THEN 1 ELSE 0 END)
+FROM arrears_chargebalance b
+WHERE b.due_date <= %s AND b.household_id IN ({scope_sql})
+GROUP BY b.household_id
 """
-    params = [start, end, *scope_params, start, end, *scope_params]
+    params = [start] * 6 + [end, *scope_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

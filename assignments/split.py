@@ -3,7 +3,9 @@
 DOMAIN.md's rules, and the choices this module makes where they leave room:
 
 - Quotas by largest remainder on the weights of the eligible staff; ties in the remainder go to the larger weight,
-  then to the smaller staff key, so equal weights give counts that differ by at most one.
+  then to whoever already holds more of today's households (so nobody is forced to give one up while someone else
+  is forced to take one), then to the smaller staff key. Equal weights give counts that differ by at most one, and
+  from one day to the next only as many households move as the quotas force.
 - A household pinned to an eligible person stays with that person, and counts against their quota. If a person's
   pins exceed their quota, their quota is their pin count and the rest is shared among the others. A pin to a
   person who is not eligible today (on leave, inactive) is ignored for that day only.
@@ -50,26 +52,30 @@ class Collector:
     eligible: bool = True
 
 
-def largest_remainder(total: int, weights: dict[str, Decimal]) -> dict[str, int]:
-    """Split ``total`` in proportion to ``weights`` (all > 0) by the largest-remainder method."""
+def largest_remainder(total: int, weights: dict[str, Decimal], held: dict[str, int] | None = None) -> dict[str, int]:
+    """Split ``total`` in proportion to ``weights`` (all > 0) by the largest-remainder method; ``held`` (how many
+    households each already holds) breaks ties in the remainder after the weight."""
     if not weights:
         return {}
+    held = held or {}
     weight_sum = sum((Fraction(w) for w in weights.values()), Fraction(0))
     exact = {key: Fraction(total) * Fraction(w) / weight_sum for key, w in weights.items()}
     quotas = {key: int(share) for key, share in exact.items()}
     left = total - sum(quotas.values())
-    by_remainder = sorted(weights, key=lambda k: (-(exact[k] - quotas[k]), -Fraction(weights[k]), k))
+    by_remainder = sorted(weights, key=lambda k: (-(exact[k] - quotas[k]), -Fraction(weights[k]), -held.get(k, 0), k))
     for key in by_remainder[:left]:
         quotas[key] += 1
     return quotas
 
 
-def quotas_with_pins(total: int, weights: dict[str, Decimal], pins: dict[str, int]) -> dict[str, int]:
+def quotas_with_pins(
+    total: int, weights: dict[str, Decimal], pins: dict[str, int], held: dict[str, int] | None = None
+) -> dict[str, int]:
     """Largest-remainder quotas where nobody's quota is below their pin count."""
     fixed: dict[str, int] = {}
     while True:
         rest = {k: w for k, w in weights.items() if k not in fixed}
-        quotas = largest_remainder(total - sum(fixed.values()), rest)
+        quotas = largest_remainder(total - sum(fixed.values()), rest, held)
         over = {k: pins[k] for k, q in quotas.items() if pins.get(k, 0) > q}
         if not over:
             return {**quotas, **fixed}
@@ -92,7 +98,18 @@ def deal(households: Iterable[HouseholdSlot], collectors: Iterable[Collector]) -
         if h.pinned_to in eligible:
             result[h.key] = h.pinned_to
             pins[h.pinned_to] += 1
-    quotas = quotas_with_pins(len(slots), {k: c.weight for k, c in eligible.items()}, pins)
+    # Whom each household stays with or goes home to, if the quotas allow: its pin, its former collector when they
+    # are back, else yesterday's collector. Ties in the quotas' remainders go to those holding more of them.
+    held: dict[str, int] = defaultdict(int)
+    for h in slots:
+        holder = result.get(h.key)
+        if holder is None and h.former in eligible and h.former != h.previous:
+            holder = h.former
+        if holder is None and h.previous in eligible:
+            holder = h.previous
+        if holder is not None:
+            held[holder] += 1
+    quotas = quotas_with_pins(len(slots), {k: c.weight for k, c in eligible.items()}, pins, held)
 
     pinned_buildings: dict[str, set[str]] = defaultdict(set)
     for h in slots:

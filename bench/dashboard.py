@@ -42,7 +42,7 @@ def write_campaign(*, days: int, seed: int = 1) -> dict:
 
     from arrears.bulk import copy_rows
     from arrears.models import Community
-    from arrears.selectors import overdue_by_household
+    from arrears.positions import owing
     from assignments.models import Assignment, Campaign, Contact, ContactChannel, Outcome, Staff
     from scripts_faq.choices import ObjectionCategory
 
@@ -51,7 +51,7 @@ def write_campaign(*, days: int, seed: int = 1) -> dict:
     first = today - timedelta(days=days - 1)
     community = Community.objects.get()
     staff = list(Staff.objects.order_by("pk").values_list("pk", flat=True))
-    households = sorted(overdue_by_household(community, first))
+    households = sorted(owing(community.households.all(), first))
     holder = {household: staff[index * len(staff) // len(households)] for index, household in enumerate(households)}
     objections = [code for code, _label in ObjectionCategory.choices]
     assignments, contacts = [], []

@@ -15,6 +15,7 @@ from arrears.money import ZERO
 from arrears.positions import charge_positions, owing, owing_on, position, positions
 from arrears.rates import ChargeFacts, collection_totals
 from arrears.selectors import collection_rates
+from dashboard.snapshot import daily_collected
 from tests.factories import CommunityFactory, FeeItemFactory, HouseholdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +159,16 @@ def check_against_pure_functions(plan, community_policy, as_of):
             for pk, (rows, _p, _w) in expected.items()
             for charge, entries in rows
         ]
+        expected_daily: dict = {}
+        year_start, period_end = date(as_of.year, 1, 1), min(as_of, date(as_of.year, 12, 31))
+        for rows, _p, _w in expected.values():
+            for charge, entries in rows:
+                if year_start <= charge.due_date <= period_end:
+                    for when, part in entries:
+                        if when <= as_of:
+                            day = max(when, charge.due_date)
+                            expected_daily[day] = expected_daily.get(day, ZERO) + part
+        assert daily_collected(community, as_of) == {day: v for day, v in expected_daily.items() if v}
         for year in {as_of.year, as_of.year - 1}:
             reference = collection_totals(facts, year=year, as_of=as_of)
             assert collection_rates(community, year=year, as_of=as_of).totals == reference

@@ -225,3 +225,49 @@ def test_arrears_stay_near_the_mean():
 def test_nobody_eligible_means_no_split():
     households = [HouseholdSlot(key="h1", building="1", arrears=Decimal(1))]
     assert deal(households, [Collector(key="a", eligible=False), Collector(key="b", weight=Decimal(0))]) == {}
+
+
+def minimum_forced_moves(held: Counter, people: list[str], total: int) -> int:
+    """The fewest households that must change hands when ``total`` households are shared equally over ``people``
+    and person k already holds ``held[k]`` of them: every way of handing out the remainder, tried."""
+    from itertools import combinations
+
+    base, extra = divmod(total, len(people))
+    return min(sum(max(held[k] - (base + (k in lucky)), 0) for k in people) for lucky in combinations(people, extra))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(2, 7), st.lists(st.integers(0, 6), min_size=1, max_size=40), st.integers(0, 12))
+def test_the_number_moved_is_the_minimum_the_quotas_force(people_count, holders, new_households):
+    """Everyone stays eligible; yesterday's holdings are arbitrary (some paid up, some new): only what the quotas
+    force moves, and the quotas force no more than the best way of handing out their remainder would."""
+    people = [f"s{i}" for i in range(people_count)]
+    households = [
+        HouseholdSlot(key=f"h{i:03d}", building=str(i % 5), arrears=Decimal(100 + i), previous=people[k % people_count])
+        for i, k in enumerate(holders)
+    ]
+    households += [
+        HouseholdSlot(key=f"n{i:03d}", building=str(i % 5), arrears=Decimal(50 + i)) for i in range(new_households)
+    ]
+    dealt = deal(households, [Collector(key=key) for key in people])
+    moved = sum(1 for h in households if h.previous is not None and dealt[h.key] != h.previous)
+    held = Counter(h.previous for h in households if h.previous is not None)
+    assert moved == minimum_forced_moves(held, people, len(households))
+
+
+def test_after_30_of_600_pay_only_the_forced_households_move():
+    collectors = [Collector(key=f"s{i:02d}") for i in range(58)]
+    day1 = deal([HouseholdSlot(key=f"h{i:03d}", building=str(i % 40), arrears=Decimal(1000 + i)) for i in range(600)],
+                collectors)  # fmt: skip
+    paid = {f"h{i:03d}" for i in range(0, 600, 20)}  # 30 households pay up
+    day2_slots = [
+        HouseholdSlot(key=k, building=str(int(k[1:]) % 40), arrears=Decimal(1000 + int(k[1:])), previous=s)
+        for k, s in day1.items()
+        if k not in paid
+    ]
+    day2 = deal(day2_slots, collectors)
+    moved = sum(1 for h in day2_slots if day2[h.key] != h.previous)
+    held = Counter(h.previous for h in day2_slots)
+    quotas = largest_remainder(570, {c.key: Decimal(1) for c in collectors}, dict(held))
+    assert moved == sum(max(held[k] - quotas[k], 0) for k in held)
+    assert sorted(Counter(Counter(day2.values()).values()).items()) == [(9, 10), (10, 48)]
