@@ -3,8 +3,8 @@
 Each sum reads a charge's balance row (arrears_chargebalance: what its allocations add up to, and between which
 days) when the row answers the question on its own, and the charge's allocations only when it does not: a window
 of dates [lo, hi] holds all of a charge's allocations or none of them for nearly every charge, so the sum of that
-window is ``paid_fen`` or 0 without touching the allocations (:func:`paid_between`). The few charges whose
-allocations straddle the window are summed from their allocations, in the same statement and scan.
+window is ``paid_fen`` or 0 without touching the allocations (:func:`window_sums`). The few charges whose
+allocations straddle the window are summed from their allocations, in a second statement over those rows only.
 
 Households are chosen by any queryset, compiled into the statement as a subquery (:func:`scope`).
 """
@@ -80,15 +80,87 @@ def _outside(lo: date | None, hi: date) -> str:
     return outside if lo is None else f"{outside} OR b.last_paid_on < {date_literal(lo)}"
 
 
-def paid_between(lo: date | None, hi: date) -> str:
-    """Σ fen allocated to the charge of balance row ``b`` on days lo ≤ d ≤ hi: from the row itself when it can
-    tell, else from the charge's allocations (a correlated subquery that runs only for those rows)."""
-    return (
-        f"(CASE WHEN b.last_paid_on IS NULL THEN 0 "
-        f"WHEN {_within(lo, hi)} THEN b.paid_fen "
-        f"WHEN {_outside(lo, hi)} THEN 0 "
-        f"ELSE {allocated_between(lo, hi)} END)"
+def _straddles(lo: date | None, hi: date) -> str:
+    """A balance row whose allocations fall both inside and outside [lo, hi]: the row alone cannot tell."""
+    across_hi = f"(b.first_paid_on <= {date_literal(hi)} AND b.last_paid_on > {date_literal(hi)})"
+    if lo is None:
+        return across_hi
+    return f"({across_hi} OR (b.first_paid_on < {date_literal(lo)} AND b.last_paid_on >= {date_literal(lo)}))"
+
+
+def _paid_if_clean(lo: date | None, hi: date) -> str:
+    return f"(CASE WHEN b.last_paid_on IS NOT NULL AND {_within(lo, hi)} THEN b.paid_fen ELSE 0 END)"
+
+
+AMOUNT = "amount"  # a column of window_sums: the charges' amounts rather than what was allocated
+COUNT = "count"  # a column of window_sums: how many charges
+
+
+def window_sums(
+    households: QuerySet,
+    *,
+    group: str,
+    where: str,
+    where_params: list,
+    columns: dict[str, tuple[str, object]],
+) -> dict[object, dict[str, int]]:
+    """Sums in fen over the balance rows ``b`` of ``households`` that meet ``where``, grouped by ``group`` (a column
+    of b): {group value: {column: fen}}. Each column is (a condition on b, ``AMOUNT``, ``COUNT`` or a window (lo, hi)
+    of dates whose allocations are summed).
+
+    One grouped scan reads every row as it stands; a second statement, over the few rows whose allocations straddle
+    a window, reads those rows' allocations and corrects the sums. Neither needs the allocations otherwise.
+    """
+    scope_sql, scope_params = scope(households)
+    base = f"FROM arrears_chargebalance b WHERE {where} AND b.household_id IN ({scope_sql})"
+    params = [*where_params, *scope_params]
+
+    def value(spec) -> str:
+        return {AMOUNT: "b.amount_fen", COUNT: "1"}.get(spec) or _paid_if_clean(*spec)
+
+    # A charge's fen fit a 32-bit integer (amounts are bounded at input far below 21 million yuan): summing those,
+    # PostgreSQL adds machine integers instead of numerics, and hands back ints.
+    sums = ", ".join(
+        f"SUM(CAST(CASE WHEN {condition} THEN {value(spec)} ELSE 0 END AS INTEGER))"
+        for condition, spec in columns.values()
     )
+    names = list(columns)
+    result: dict[object, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT b.{group}, {sums} {base} GROUP BY b.{group}", params)
+        for key, *values in cursor.fetchall():
+            result[key] = {name: int(v or 0) for name, v in zip(names, values, strict=True)}
+        windows = [
+            (name, condition, spec) for name, (condition, spec) in columns.items() if spec not in (AMOUNT, COUNT)
+        ]
+        if not windows:
+            return result
+        straddling = " OR ".join(dict.fromkeys(_straddles(*spec) for _n, _c, spec in windows))
+        corrections = ", ".join(
+            f"CASE WHEN {condition} AND {_straddles(*spec)} THEN {allocated_between(*spec)} - {_paid_if_clean(*spec)} "
+            f"ELSE 0 END"
+            for _name, condition, spec in windows
+        )
+        # Only a charge paid over several days can straddle a window (an index holds just those).
+        cursor.execute(
+            f"SELECT b.{group}, {corrections} {base} AND b.first_paid_on < b.last_paid_on AND ({straddling})", params
+        )
+        for key, *deltas in cursor.fetchall():
+            row = result.setdefault(key, dict.fromkeys(names, 0))
+            for (name, _c, _s), delta in zip(windows, deltas, strict=True):
+                row[name] += int(delta or 0)
+    return result
+
+
+def ids_scope(model, ids) -> QuerySet:
+    """A queryset of ``model`` rows with these ids that compiles to one parameter on PostgreSQL (an array), so
+    that a hundred thousand ids make a statement as short as ten."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        from django.db.models.expressions import RawSQL
+
+        return model.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    return model.objects.filter(pk__in=ids)
 
 
 def allocated_between(lo: date | None, hi: date, charge: str = "b.charge_id") -> str:
@@ -101,15 +173,3 @@ def allocated_between(lo: date | None, hi: date, charge: str = "b.charge_id") ->
         f"(SELECT CAST(COALESCE(SUM({cents('a.amount')}), 0) AS BIGINT) FROM arrears_allocation a "
         f"WHERE a.charge_id = {charge} AND {condition})"
     )
-
-
-def unpaid_sql(households: QuerySet, as_of: date) -> tuple[str, list]:
-    """(charge_id, household_id, due_date, unpaid) in fen for every charge of ``households`` due before ``as_of``:
-    its amount less what was allocated to it on or before ``as_of``."""
-    scope_sql, scope_params = scope(households)
-    sql = f"""
-SELECT b.charge_id, b.household_id, b.due_date, b.amount_fen - {paid_between(None, as_of)} AS unpaid
-FROM arrears_chargebalance b
-WHERE b.due_date < %s AND b.household_id IN ({scope_sql})
-"""
-    return sql, [as_of, *scope_params]

@@ -20,7 +20,6 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from core.sorting import natural_key
@@ -90,8 +89,8 @@ def charge_sql(households: QuerySet[Household], as_of: date) -> tuple[str, list]
     where base(x) = A − P(x) and P(x) is what was allocated to it by day x. When its allocations only ever add up
     (none negative, never more than A), base(x) ≥ 0 and the sum is A × N − Σ aᵢ × (days from max(dᵢ, F) to T):
 
-    - from its balance row alone (arrears_chargebalance, paid to date) when every allocation is dated on or before
-      T and they all fall on one side of F: A × N − ((T + 1) × paid − Σ aᵢ dᵢ), or (A − paid) × N;
+    - from its balance row alone (arrears_chargebalance, paid to date) when every allocation is dated after T
+      (A × N), or on or before T and all on one side of F: A × N − ((T + 1) × paid − Σ aᵢ dᵢ), or (A − paid) × N;
     - otherwise from its allocations, one grouped sum over those dated on or before T.
 
     A charge with a reversal (a negative allocation) or allocated beyond its amount is *irregular*: its base may be
@@ -121,8 +120,10 @@ def charge_sql(households: QuerySet[Household], as_of: date) -> tuple[str, list]
     ) p ON p.id = b.household_id
     WHERE b.due_date < %s"""
     base_params = [*scope_params, as_of]
+    on_t = ledger_sql.date_literal(as_of)
+    unpaid_whole = f"(last_paid_on IS NULL OR first_paid_on > {on_t})"  # nothing allocated by T
     settled = (
-        f"(NOT irregular AND (last_paid_on IS NULL OR (last_paid_on <= %s AND "
+        f"(NOT irregular AND ({unpaid_whole} OR (last_paid_on <= {on_t} AND "
         f"({day('first_paid_on')} >= f OR {day('last_paid_on')} < f))))"
     )
     accrual_days = greatest(f"{t} - f + 1", "0")
@@ -142,17 +143,17 @@ SELECT charge_id, household_id, due_date, a, unpaid, irregular,
        END AS late_fee
 FROM (
     SELECT charge_id, household_id, due_date, a, rate_u, cap_bp,
-           CASE WHEN settled = 1 THEN a - paid_fen ELSE a - {paid} END AS unpaid,
+           CASE WHEN settled = 0 THEN a - {paid} WHEN {unpaid_whole} THEN a ELSE a - paid_fen END AS unpaid,
            CASE WHEN settled = 1 THEN 0 WHEN irregular OR {lowest} < 0 OR {paid} > a THEN 1 ELSE 0 END AS irregular,
            CASE WHEN settled = 0 THEN a * {accrual_days} - {weighted}
-                WHEN last_paid_on IS NULL THEN a * {accrual_days}
+                WHEN {unpaid_whole} THEN a * {accrual_days}
                 WHEN {day("first_paid_on")} >= f THEN a * {accrual_days} - (({t} + 1) * paid_fen - paid_fen_days)
                 ELSE (a - paid_fen) * {accrual_days}
            END AS fen_days
     FROM (SELECT charges.*, CASE WHEN {settled} THEN 1 ELSE 0 END AS settled FROM ({base}) charges) x
 ) fees
 """
-    params = [as_of, as_of, as_of, as_of, as_of, *base_params]
+    params = [as_of, as_of, as_of, as_of, *base_params]
     return sql, params
 
 
@@ -170,14 +171,19 @@ def waived_by_household(households: QuerySet[Household], as_of: date) -> dict[in
     )
 
 
-def positions(households: QuerySet[Household], as_of: date, *, owing_only: bool = False) -> dict[int, Position]:
+def positions(
+    households: QuerySet[Household], as_of: date, *, owing_only: bool = False, known_owing: dict | None = None
+) -> dict[int, Position]:
     """{household id: position on ``as_of``} for every household of the queryset that has a charge due before it
-    (``owing_only``: those with overdue principal). A fixed number of queries whatever the number of households."""
+    (``owing_only``: those with overdue principal; ``known_owing`` is :func:`owing` of the queryset when the caller
+    has it). A fixed number of queries whatever the number of households."""
     if owing_only:  # the cheap sum first, so that the late fee is worked out for those households only
-        households = households_owing(households, as_of)
+        known_owing = owing(households, as_of) if known_owing is None else known_owing
+        households = ledger_sql.ids_scope(Household, known_owing)
     sql, params = charge_sql(households, as_of)
     aggregate = f"""
-SELECT household_id, SUM(unpaid), SUM(late_fee), MIN(CASE WHEN unpaid > 0 THEN due_date END), MAX(irregular)
+SELECT household_id, SUM(CAST(unpaid AS INTEGER)), SUM(CAST(late_fee AS INTEGER)),
+       MIN(CASE WHEN unpaid > 0 THEN due_date END), MAX(irregular)
 FROM ({sql}) AS charges
 GROUP BY household_id
 """
@@ -230,10 +236,10 @@ def _irregular_fees(charges: QuerySet[Charge], as_of: date) -> dict[tuple[int, i
     return fees
 
 
-def in_arrears(households: QuerySet[Household], as_of: date) -> list[Position]:
+def in_arrears(households: QuerySet[Household], as_of: date, *, known_owing: dict | None = None) -> list[Position]:
     """The positions of the households with overdue principal on ``as_of``, labelled, in building/unit/room
     order: the rows of ``arrears_report``, the letters' batches, the 公示 and the dashboard's totals."""
-    found = positions(households, as_of, owing_only=True)
+    found = positions(households, as_of, owing_only=True, known_owing=known_owing)
     labels = {
         pk: household_label(building, unit, room)
         for pk, building, unit, room in Household.objects.filter(pk__in=households.values("pk"))
@@ -286,23 +292,18 @@ def charge_positions(households: QuerySet[Household], as_of: date) -> list[Charg
     ]
 
 
-def households_owing(households: QuerySet[Household], as_of: date) -> QuerySet[Household]:
-    """The households of the queryset with overdue principal on ``as_of``, as a lazy queryset (one subquery)."""
-    sql, params = ledger_sql.unpaid_sql(households, as_of)
-    owing_ids = RawSQL(
-        f"SELECT household_id FROM ({sql}) AS unpaid GROUP BY household_id HAVING SUM(unpaid) > 0", params
-    )
-    return Household.objects.filter(pk__in=owing_ids)
-
-
 def owing(households: QuerySet[Household], as_of: date) -> dict[int, Decimal]:
     """{household id: overdue principal} of the households that owe anything on ``as_of`` (no late fee: the cheap
     question the split and the lists ask)."""
-    sql, params = ledger_sql.unpaid_sql(households, as_of)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT household_id, SUM(unpaid) FROM ({sql}) AS unpaid GROUP BY household_id", params)
-        rows = cursor.fetchall()
-    return {household_id: principal for household_id, fen in rows if (principal := ledger_sql.fen(fen)) > ZERO}
+    sums = ledger_sql.window_sums(
+        households,
+        group="household_id",
+        where="b.due_date < %s",
+        where_params=[as_of],
+        columns={"due": ("1 = 1", ledger_sql.AMOUNT), "paid": ("1 = 1", (None, as_of))},
+    )
+    found = {pk: ledger_sql.fen(row["due"] - row["paid"]) for pk, row in sums.items()}
+    return {pk: principal for pk, principal in found.items() if principal > ZERO}
 
 
 def owing_on(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Decimal]:

@@ -5,14 +5,13 @@ from datetime import date
 from .models import Community
 from .money import format_money, format_rate
 from .positions import in_arrears
-from .selectors import collection_rates
+from .selectors import rates_and_owing
 
 
 def arrears_report(community: Community, as_of: date) -> dict:
     """The report as one JSON-ready dict: money as two-decimal strings, rates as four-decimal strings."""
-    households = in_arrears(community.households.all(), as_of)
-    owing = {h.household_id: h.principal for h in households}
-    rates = collection_rates(community, year=as_of.year, as_of=as_of, owing=owing)
+    rates, owing = rates_and_owing(community, year=as_of.year, as_of=as_of)
+    households = in_arrears(community.households.all(), as_of, known_owing=owing)
     principal = sum((h.principal for h in households), start=0)
     late = sum((h.late_fee for h in households), start=0)
     totals = rates.totals

@@ -51,10 +51,14 @@ def judge(promise: Promise, payments: Sequence[tuple[date, Decimal]], balance: D
     ``payments`` are the household's verified payments (paid on, amount); ``balance`` its overdue principal on
     ``promise.judged_on(today)`` (only read for a promise without an amount).
     """
-    paid = sum((amount for when, amount in payments if promise.made_on <= when <= promise.window_end), Decimal(0))
-    if _kept(promise, paid, balance):
+    if _kept(promise, paid_within(promise, payments), balance):
         return KEPT
     return BROKEN if today > promise.window_end else PENDING
+
+
+def paid_within(promise: Promise, payments: Sequence[tuple[date, Decimal]]) -> Decimal:
+    """What the household paid from the day the promise was made to the end of its window."""
+    return sum((amount for when, amount in payments if promise.made_on <= when <= promise.window_end), Decimal(0))
 
 
 def _kept(promise: Promise, paid: Decimal, balance: Decimal | None) -> bool:
@@ -64,7 +68,8 @@ def _kept(promise: Promise, paid: Decimal, balance: Decimal | None) -> bool:
 
 
 def judge_all(promises: Sequence[Promise], today: date) -> list[str]:
-    """The state of each promise on ``today``: two queries whatever their number (payments, then balances)."""
+    """The state of each promise on ``today``: two queries whatever their number (payments, then balances, which
+    only a promise without an amount and with something paid in its window needs)."""
     if not promises:
         return []
     households = {p.household_id for p in promises}
@@ -76,7 +81,11 @@ def judge_all(promises: Sequence[Promise], today: date) -> list[str]:
         paid_on__lte=max(p.window_end for p in promises),
     ).values_list("household_id", "paid_on", "amount"):
         payments[household_id].append((paid_on, amount))
-    balances = owing_on((p.household_id, p.judged_on(today)) for p in promises if p.amount is None)
+    balances = owing_on(
+        (p.household_id, p.judged_on(today))
+        for p in promises
+        if p.amount is None and paid_within(p, payments.get(p.household_id, ())) > 0
+    )
     return [
         judge(p, payments.get(p.household_id, ()), balances.get((p.household_id, p.judged_on(today))), today)
         for p in promises

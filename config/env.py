@@ -57,7 +57,7 @@ if DATABASE_URL:
         # The ledger's set-based reads (arrears.ledger_sql) hash a million groups: give a hash room to stay in memory,
         # and leave JIT off (compiling such a statement costs seconds and saves nothing on it).
         DATABASE.setdefault("OPTIONS", {})
-        DATABASE["OPTIONS"].setdefault("options", "-c work_mem=64MB -c jit=off")
+        DATABASE["OPTIONS"].setdefault("options", "-c work_mem=64MB -c jit=off -c cpu_index_tuple_cost=0.1")
 else:
     _default_sqlite.parent.mkdir(exist_ok=True)
     DATABASE = {

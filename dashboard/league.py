@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from arrears.models import Community, Household, Payment
@@ -37,11 +37,8 @@ def day_start(day: date) -> datetime:
 
 
 def _promises_kept(promises: list[tuple], end: date) -> list[bool]:
-    """Whether each promise (staff, household, created_at, promised_date, amount) was kept as of ``end``."""
-    judged = [
-        Promise.from_contact(household, created_at, promised, amount)
-        for _s, household, created_at, promised, amount in promises
-    ]
+    """Whether each promise (staff, household, made on, promised_date, amount) was kept as of ``end``."""
+    judged = [Promise(household, made_on, promised, amount) for _s, household, made_on, promised, amount in promises]
     return [state == KEPT for state in judge_all(judged, end)]
 
 
@@ -73,7 +70,9 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
             promised_date__isnull=False,
             created_at__gte=day_start(start),
             created_at__lt=day_start(end + timedelta(days=1)),
-        ).values_list("staff_id", "household_id", "created_at", "promised_date", "promised_amount")
+        )
+        .annotate(made_on=TruncDate("created_at"))  # the local day, in the database
+        .values_list("staff_id", "household_id", "made_on", "promised_date", "promised_amount")
     )
     kept = _promises_kept(promises, end)
     collected = dict(

@@ -14,9 +14,8 @@ from django.db.models import Sum
 from arrears import ledger_sql
 from arrears.models import Charge, Community, Household
 from arrears.money import ZERO, format_money
-from arrears.positions import owing as owing_of
 from arrears.positions import positions
-from arrears.selectors import collection_rates
+from arrears.selectors import rates_and_owing
 from core.sorting import natural_key
 
 from .figures import AGING_BUCKETS, aging_bucket
@@ -76,10 +75,14 @@ def _as_date(value) -> date:
 
 def _by_due_date(community: Community, as_of: date) -> dict[date, Decimal]:
     """{due date: principal still unpaid on ``as_of``} over the charges due before ``as_of`` (arrears.ledger_sql)."""
-    sql, params = ledger_sql.unpaid_sql(community.households.all(), as_of)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT due_date, SUM(unpaid) FROM ({sql}) AS unpaid GROUP BY due_date", params)
-        return {_as_date(day): ledger_sql.fen(total) for day, total in cursor.fetchall()}
+    sums = ledger_sql.window_sums(
+        community.households.all(),
+        group="due_date",
+        where="b.due_date < %s",
+        where_params=[as_of],
+        columns={"due": ("1 = 1", ledger_sql.AMOUNT), "paid": ("1 = 1", (None, as_of))},
+    )
+    return {_as_date(day): ledger_sql.fen(row["due"] - row["paid"]) for day, row in sums.items()}
 
 
 def aging(community: Community, as_of: date) -> list[Decimal]:
@@ -112,14 +115,11 @@ def buildings(community: Community, owing: dict[int, Decimal]) -> list[dict]:
 
 def ledger_figures(community: Community, as_of: date, *, with_late_fee: bool = True) -> tuple[dict, dict[int, Decimal]]:
     """The snapshot's ledger part for one community as of a day, and the {household id: overdue} it used."""
-    households = community.households.all()
+    rates, owing = rates_and_owing(community, year=as_of.year, as_of=as_of)
+    late_fee = ZERO
     if with_late_fee:
-        standing = positions(households, as_of, owing_only=True)
-        owing = {pk: row.principal for pk, row in standing.items()}
+        standing = positions(community.households.all(), as_of, owing_only=True, known_owing=owing)
         late_fee = sum((row.late_fee for row in standing.values()), ZERO)
-    else:
-        owing, late_fee = owing_of(households, as_of), ZERO
-    rates = collection_rates(community, year=as_of.year, as_of=as_of, owing=owing)
     totals = rates.totals
     principal = sum(owing.values(), ZERO)
     figures = {

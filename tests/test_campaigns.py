@@ -473,9 +473,10 @@ def test_campaign_list_queries_do_not_grow_with_campaigns(client, world, today, 
 
 
 # session, user, groups, the campaign and its communities, today's run, today's assignments, the overdue principal
-# of the households held (one statement), members, leave today, pins per person, the people, the pins' count and
-# page, the people offered by the pin form, the leave list, the people offered by the leave form.
-DETAIL_QUERIES = 17
+# of the households held (their balances, then those whose allocations straddle the day), members, leave today,
+# pins per person, the people, the pins' count and page, the people offered by the pin form, the leave list, the
+# people offered by the leave form.
+DETAIL_QUERIES = 18
 
 
 def test_campaign_page_queries_do_not_grow_with_people(client, world, today, django_assert_num_queries):

@@ -248,7 +248,8 @@ def test_htmx_gets_the_results_fragment(client, world):
 # Queries --------------------------------------------------------------------------------------------------------
 
 # session, user, groups, the count, the page of people (every figure a subquery), the totals, the promises, the
-# payments on them and the balances they are judged by, the households' arrears, the departments of the filter.
+# payments on them (their balances are read only for a promise without an amount and part paid), the households'
+# arrears (their balances, then those whose allocations straddle the day), the departments of the filter.
 TEAM_QUERIES = 11
 
 
