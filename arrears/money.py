@@ -6,6 +6,10 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
 
+# The largest single charge, payment or waiver the ledger accepts (yuan). Every input path (forms, imports,
+# statements, the API) refuses more, with a message in Chinese; the ledger's sums in SQL rely on it (integer fen).
+MAX_AMOUNT = Decimal("10000000.00")
+
 
 def round_money(value: Decimal) -> Decimal:
     """Round to two places, half up (the only rounding the ledger uses)."""
