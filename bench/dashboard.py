@@ -33,6 +33,7 @@ from decimal import Decimal
 from common import ROOT, manage, recreate
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/wuye_bench_dash"
+SNAPSHOT_LIMIT_S = 5.0  # issue goal: one community of 100,000 households refreshed in under 5 s
 
 
 def write_campaign(*, days: int, seed: int = 1) -> dict:
@@ -184,11 +185,28 @@ def main() -> None:
         cursor.execute("ANALYZE")
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; PostgreSQL {connection.pg_version}")
 
+    sums = []
+    with connection.cursor() as cursor:
+        for _run in range(args.runs):
+            started = time.perf_counter()
+            cursor.execute("SELECT SUM(amount) FROM arrears_charge")
+            cursor.fetchone()
+            sums.append(time.perf_counter() - started)
+    print(f"SELECT SUM(amount) FROM arrears_charge ({args.runs} runs): median {median_ms(sums)}")
+
     community = Community.objects.get()
     DashboardSnapshot.objects.all().delete()
-    started = time.perf_counter()
-    snapshot = snapshot_refresh(community=community)
-    print(f"snapshot_refresh (today, one community): {time.perf_counter() - started:.2f} s")
+    refreshes = []
+    for _run in range(3):
+        started = time.perf_counter()
+        snapshot = snapshot_refresh(community=community)
+        refreshes.append(time.perf_counter() - started)
+    seconds = statistics.median(refreshes)
+    print(
+        f"snapshot_refresh (today, one community, median of 3): {seconds:.2f} s — limit {SNAPSHOT_LIMIT_S:.1f} s "
+        f"({seconds / SNAPSHOT_LIMIT_S:.2f} of it); {seconds / statistics.median(sums):.1f}× SELECT SUM(amount) of the "
+        f"same run; load {os.getloadavg()[0]:.2f}"
+    )
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="manager"))
@@ -218,15 +236,6 @@ def main() -> None:
         f"dashboard page, league of the last 7 days (recomputed, not in the snapshot): "
         f"{(time.perf_counter() - started) * 1000:.0f} ms, {len(queries)} queries"
     )
-
-    sums = []
-    with connection.cursor() as cursor:
-        for _run in range(args.runs):
-            started = time.perf_counter()
-            cursor.execute("SELECT SUM(amount) FROM arrears_charge")
-            cursor.fetchone()
-            sums.append(time.perf_counter() - started)
-    print(f"SELECT SUM(amount) FROM arrears_charge ({args.runs} runs): median {median_ms(sums)}")
 
     snapshot.delete()
     started = time.perf_counter()
