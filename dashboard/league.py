@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Min, Sum
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -48,7 +48,14 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
     ``owing`` is ``arrears.positions.owing`` of the community's households on ``end`` when the caller has it.
     """
     assigned = Assignment.objects.filter(household__community=community, day__gte=start, day__lte=end).order_by()
-    pairs = set(assigned.values_list("staff_id", "household_id").distinct())
+    held = list(
+        assigned.values("staff_id", "household_id")
+        .annotate(first=Min("day"))
+        .values_list("staff_id", "household_id", "first")
+    )
+    pairs = {(staff_id, household_id) for staff_id, household_id, _first in held}
+    # Only a payment on a day someone held the household counts: none before the first such day.
+    first_held = min((first for _s, _h, first in held), default=None)
     if owing is None:
         owing = owing_of(Household.objects.filter(pk__in=assigned.values("household_id")), end) if pairs else {}
     contacted = set(
@@ -79,7 +86,7 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
         Payment.objects.filter(
             community=community,
             status=PaymentStatus.VERIFIED,
-            paid_on__gte=start,
+            paid_on__gte=max(start, first_held or end + timedelta(days=1)),
             paid_on__lte=end,
             household__assignments__day=F("paid_on"),
         )
