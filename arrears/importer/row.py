@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from arrears.money import MAX_AMOUNT
+
 from .parse import (
     CellError,
     is_blank,
@@ -51,10 +53,20 @@ class RowCells:
         return self._parse(column, value, parse_date, required=True)
 
     def amount(
-        self, column: str, value, *, positive: bool = False, places: int = 2, max_digits: int = 14
+        self,
+        column: str,
+        value,
+        *,
+        positive: bool = False,
+        places: int = 2,
+        max_digits: int = 14,
+        maximum: Decimal | None = MAX_AMOUNT,
     ) -> Decimal | None:
-        """A required amount ≥ 0 (> 0 when ``positive``)."""
+        """A required amount ≥ 0 (> 0 when ``positive``), at most ``maximum`` (the ledger's bound for money)."""
         number = self._parse(column, value, parse_amount, required=True, places=places, max_digits=max_digits)
+        if number is not None and maximum is not None and number > maximum:
+            self.error(column, _("金额不能超过 %(maximum)s 元") % {"maximum": f"{maximum:,.2f}"})
+            return None
         if number is not None and number < 0:
             self.error(column, _("金额不能为负数"))
             return None
