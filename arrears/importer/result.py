@@ -64,6 +64,18 @@ class ImportResult:
     def unreported_error_count(self) -> int:
         return self.error_count - len(self.errors)
 
+    def as_report(self) -> dict:
+        """as_dict() with the outcome and the bad cells, for the page that shows a job's result."""
+        return {
+            **self.as_dict(),
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "error_count": self.error_count,
+            "unreported_error_count": self.unreported_error_count,
+            "errors": [asdict(error) for error in self.errors],
+        }
+
     def as_dict(self) -> dict:
         """A JSON-safe summary (money as strings), kept with an upload once it is imported."""
         return {
