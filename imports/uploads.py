@@ -72,10 +72,10 @@ class StoredUpload:
         upload_dir().mkdir(parents=True, exist_ok=True)
         suffix = PurePath(upload.name).suffix.lower()
         if suffix == ".csv":
-            with zipfile.ZipFile(stored._base.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED) as archive:
-                with archive.open(PurePath(upload.name).name, "w") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
+            archive = zipfile.ZipFile(stored._base.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED)
+            with archive, archive.open(PurePath(upload.name).name, "w") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
         else:
             with stored._base.with_suffix(suffix).open("wb") as out:
                 for chunk in upload.chunks():
