@@ -20,6 +20,12 @@ from .parse import (
 from .result import ImportResult
 
 
+# Parsed values by (parser, type, value, options): a ledger repeats the same dates, amounts, codes and buildings
+# on thousands of rows, and the parsers are pure. Only good values are kept (an error's message is translated).
+_PARSED: dict[tuple, object] = {}
+_PARSED_LIMIT = 500_000
+
+
 class RowCells:
     """Parses the cells of one row; ``failed`` tells whether any of them was bad."""
 
@@ -36,15 +42,24 @@ class RowCells:
         self.failed = True
 
     def _parse(self, column: str, value, parser, *, required: bool, default=None, **options):
+        # The label maps of choices are module constants: their id stands for them.
+        key = (parser, value.__class__, value, *(id(v) if v.__class__ is dict else v for v in options.values()))
+        parsed = _PARSED.get(key)
+        if parsed is not None:
+            return parsed
         if is_blank(value):
             if required:
                 self.error(column, _("不能为空"))
             return default
         try:
-            return parser(value, **options)
+            parsed = parser(value, **options)
         except CellError as exc:
             self.error(column, str(exc))
             return None
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = parsed
+        return parsed
 
     def text(self, column: str, value, *, max_length: int, required: bool = False) -> str:
         return self._parse(column, value, parse_text, required=required, default="", max_length=max_length) or ""

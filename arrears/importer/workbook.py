@@ -180,10 +180,13 @@ def iter_rows(rows: Iterator, order: list[int]) -> Iterator[tuple[int, tuple]]:
     """(row number in the file, values in the spec's column order) for every row after the header that is not
     blank; ``rows`` has already given its header."""
     width = max(order) + 1
+    in_order = order == list(range(width))
     for number, row in enumerate(rows, HEADER_ROW + 1):
         if len(row) < width:
             row = (*row, *("",) * (width - len(row)))
-        values = tuple([row[index] for index in order])
-        if all(is_blank(value) for value in values):
+        values = tuple(row[:width]) if in_order else tuple([row[index] for index in order])
+        first = values[0]
+        # The first column (小区编码, 工号) is filled on nearly every row: then the row is not blank.
+        if (first.__class__ is not str or not first.strip()) and all(is_blank(value) for value in values):
             continue
         yield number, values
