@@ -19,7 +19,6 @@ from .parse import (
 )
 from .result import ImportResult
 
-
 # Parsed values by (parser, type, value, options): a ledger repeats the same dates, amounts, codes and buildings
 # on thousands of rows, and the parsers are pure. Only good values are kept (an error's message is translated).
 _PARSED: dict[tuple, object] = {}
