@@ -91,10 +91,21 @@ def import_status(request, token):
     if not stored.exists():
         raise Http404
     status = stored.status() or {}
-    response = render(request, "imports/progress.html", {"token": stored.token, "status": status})
+    context = {"token": stored.token, "status": status, "bar": _bar(status)}
+    response = render(request, "imports/progress.html", context)
     if status.get("state") not in _RUNNING:
         response["HX-Refresh"] = "true"
     return response
+
+
+def _bar(status: dict) -> dict:
+    """The progress bar: every row is checked, then the new ones written (the second count is known once the
+    check is done, so the bar may step back a little then)."""
+    total = (status.get("rows_total") or 0) + (status.get("rows_to_write") or 0)
+    done = (status.get("rows_checked") or 0) + (status.get("rows_written") or 0)
+    if status.get("state") == "done":
+        done = total
+    return {"max": max(total, 1), "value": done, "percent": round(100 * done / total) if total else 0}
 
 
 def _page(request, stored: StoredUpload, *, status: dict, recorded: dict | None):
@@ -103,6 +114,7 @@ def _page(request, stored: StoredUpload, *, status: dict, recorded: dict | None)
     context = {
         "token": stored.token,
         "status": status,
+        "bar": _bar(status),
         "running": recorded is None and status.get("state") in _RUNNING,
         "failed": recorded is None and status.get("state") == "failed",
         "result": result,
