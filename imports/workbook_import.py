@@ -1,6 +1,7 @@
 """The workbook import: check every sheet (小区, 房屋, 应收, 实收, 员工) in memory, then write them all in one
 transaction, or nothing."""
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -59,6 +60,10 @@ def ledger_import(
     except WorkbookError as exc:
         result.add_error(sheet="", row=0, column="", reason=str(exc))
         return result
+    # Hundreds of thousands of rows stay in memory until written: the cyclic collector would walk them all again
+    # and again while they grow (they hold no cycles), so it waits until the import is done.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         stages = [(spec, check) for spec, check in _STAGES if spec.name in workbook.sheetnames]
         known = {spec.name for spec, _check in _STAGES} | {NOTES_SHEET}
@@ -85,6 +90,8 @@ def ledger_import(
                 transaction.set_rollback(True)
     finally:
         workbook.close()
+        if collecting:
+            gc.enable()
     return result
 
 
