@@ -15,6 +15,7 @@ from arrears.importer.credit import apply_imported_credit
 from arrears.importer.households import check_households, write_households
 from arrears.importer.payments import check_payments, recheck_closed_days, write_payments
 from arrears.importer.result import ImportResult, SheetCounts
+from arrears.importer.row import forget_parsed_cells
 from arrears.importer.state import ImportState, ProgressCallback
 from arrears.importer.workbook import WorkbookError, column_order, iter_rows, open_workbook
 from arrears.models import Allocation, Charge, Household, Payment
@@ -90,6 +91,7 @@ def ledger_import(
                 transaction.set_rollback(True)
     finally:
         workbook.close()
+        forget_parsed_cells()
         if collecting:
             gc.enable()
     return result

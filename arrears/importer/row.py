@@ -22,7 +22,12 @@ from .result import ImportResult
 # Parsed values by (parser, type, value, options): a ledger repeats the same dates, amounts, codes and buildings
 # on thousands of rows, and the parsers are pure. Only good values are kept (an error's message is translated).
 _PARSED: dict[tuple, object] = {}
-_PARSED_LIMIT = 500_000
+_PARSED_LIMIT = 200_000
+
+
+def forget_parsed_cells() -> None:
+    """Empty the cache of parsed values (after an import: a worker process should not keep it)."""
+    _PARSED.clear()
 
 
 class RowCells:
