@@ -34,6 +34,34 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple]) -> int:
     return len(objects)
 
 
+def reserve_ids(model, count: int) -> list[int]:
+    """``count`` new ids from the model's id sequence (PostgreSQL), for rows written later with COPY."""
+    if count == 0:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_rows_with_ids(model, fields: Sequence[str], rows: Sequence[tuple]) -> list[int]:
+    """Insert ``rows`` and return their new ids, in order.
+
+    On PostgreSQL the ids are taken from the sequence first and the rows COPYed with them; elsewhere
+    ``bulk_create`` sets them.
+    """
+    if connection.vendor == "postgresql":
+        ids = reserve_ids(model, len(rows))
+        copy_rows(model, ("id", *fields), ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
+        return ids
+    objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+    model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+    return [obj.pk for obj in objects]
+
+
 def update_rows(model, fields: Sequence[str], rows: Iterable[tuple]) -> int:
     """Set ``fields`` of existing rows: each row is ``(pk, value, …)`` in the order of ``fields`` (a foreign key's
     value is the id).

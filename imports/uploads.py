@@ -1,10 +1,17 @@
-"""Uploaded workbooks waiting for confirmation, under MEDIA_ROOT/imports/, named by a random token."""
+"""Uploaded ledger files waiting for their jobs, under MEDIA_ROOT/imports/, named by a random token.
+
+For a token: the file itself (``<token>.xlsx`` or ``<token>.zip``; a single .csv is kept as a zip holding it
+under its own name, since the name says which sheet it is), ``<token>.status.json`` with the job's progress and
+outcome, ``<token>.claim`` while the import itself runs, and ``<token>.json`` with the summary once it has
+written. The file is deleted when the import has run, or when the preview found errors.
+"""
 
 import json
 import os
 import time
 import uuid
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePath
 
 from django import forms
 from django.conf import settings
@@ -15,7 +22,8 @@ from arrears.importer.result import ImportResult
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 STALE_CLAIM_SECONDS = 2 * 60 * 60
-_ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
+_ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive too
+ACCEPTED = (".xlsx", ".csv", ".zip")
 
 
 def upload_dir() -> Path:
@@ -23,46 +31,66 @@ def upload_dir() -> Path:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("台账文件(.xlsx)"))
+    file = forms.FileField(label=_("台账文件(.xlsx、.csv 或 .zip)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件"))
+        suffix = PurePath(upload.name).suffix.lower()
+        if suffix not in ACCEPTED:
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件,或 .csv 文件(或多个 .csv 打包的 .zip)"))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件不能超过 50 MB"))
         head = upload.read(len(_ZIP_MAGIC))
         upload.seek(0)
-        if head != _ZIP_MAGIC:
+        if suffix == ".xlsx" and head != _ZIP_MAGIC:
             raise forms.ValidationError(_("文件不是有效的 Excel 工作簿(.xlsx)"))
+        if suffix == ".zip" and head != _ZIP_MAGIC:
+            raise forms.ValidationError(_("文件不是有效的 zip 压缩包"))
         return upload
 
 
 class StoredUpload:
-    """An uploaded workbook: ``<token>.xlsx``, claimed by ``<token>.claim`` while it is imported, and
-    ``<token>.json`` holding the result once it has been."""
+    """An uploaded file and what its jobs recorded about it."""
 
     def __init__(self, token: uuid.UUID):
         self.token = token
         base = upload_dir() / str(token)
-        self.path = base.with_suffix(".xlsx")
+        self._base = base
         self._claim = base.with_suffix(".claim")
         self._result = base.with_suffix(".json")
+        self._status = base.with_name(f"{token}.status.json")
+
+    @property
+    def path(self) -> Path:
+        """The stored file (an .xlsx, or a .zip of CSV files)."""
+        zipped = self._base.with_suffix(".zip")
+        return zipped if zipped.is_file() else self._base.with_suffix(".xlsx")
 
     @classmethod
     def save(cls, upload) -> "StoredUpload":
         stored = cls(uuid.uuid4())
-        stored.path.parent.mkdir(parents=True, exist_ok=True)
-        with stored.path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        upload_dir().mkdir(parents=True, exist_ok=True)
+        suffix = PurePath(upload.name).suffix.lower()
+        if suffix == ".csv":
+            archive = zipfile.ZipFile(stored._base.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED)
+            with archive, archive.open(PurePath(upload.name).name, "w") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+        else:
+            with stored._base.with_suffix(suffix).open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
         return stored
 
     def exists(self) -> bool:
-        return self.path.is_file()
+        return self.path.is_file() or self._status.is_file() or self._result.is_file()
+
+    def delete_file(self) -> None:
+        for suffix in (".xlsx", ".zip"):
+            self._base.with_suffix(suffix).unlink(missing_ok=True)
 
     def claim(self) -> bool:
-        """Take the right to import this file; False while another request holds it.
+        """Take the right to import this file; False while another job holds it.
 
         A claim older than STALE_CLAIM_SECONDS is taken to be left by a process that died mid-import.
         """
@@ -77,15 +105,42 @@ class StoredUpload:
             return False
         return True
 
+    def claimed(self) -> bool:
+        return self._claim.exists()
+
     def release(self) -> None:
         self._claim.unlink(missing_ok=True)
 
     def record(self, result: ImportResult, *, user) -> None:
-        summary = {**result.as_dict(), "imported_at": timezone.now().isoformat(), "user": user.get_username()}
-        self._result.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+        summary = {
+            **result.as_dict(),
+            "imported_at": timezone.now().isoformat(),
+            "user": user.get_username() if user is not None else "",
+        }
+        _write_json(self._result, summary)
 
     def recorded(self) -> dict | None:
         """The summary of the import of this file, or None when it has not been imported."""
-        if not self._result.is_file():
-            return None
-        return json.loads(self._result.read_text(encoding="utf-8"))
+        return _read_json(self._result)
+
+    def status(self) -> dict | None:
+        """The last job's progress or outcome: ``state`` (queued, running, done, failed), ``dry_run``, the counters
+        and, when done, ``result`` (ImportResult.as_report())."""
+        return _read_json(self._status)
+
+    def set_status(self, **status) -> None:
+        _write_json(self._status, {**status, "updated_at": time.time()})
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Written whole or not at all: the page may read it while the job writes it."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.import_upload, name="import_upload"),
     path("template.xlsx", views.import_template, name="import_template"),
     path("<uuid:token>/", views.import_preview, name="import_preview"),
+    path("<uuid:token>/status/", views.import_status, name="import_status"),
 ]

@@ -1,6 +1,8 @@
 """The ledger import in the browser (finance and managers): upload, preview as a dry run, confirm.
 
-Who imports matters to the 员工 sheet: only a manager gives or changes roles (assignments.staff_import).
+Both the preview and the import run as a background job (imports.tasks.run_import); the page shows their
+progress and then the outcome. Who imports matters to the 员工 sheet: only a manager gives or changes roles
+(assignments.staff_import).
 """
 
 from datetime import datetime
@@ -14,14 +16,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from arrears.importer import ImportResult
 from core.roles import FINANCE, MANAGER, has_role
 
+from .jobs import import_queue
+from .tasks import run_import
 from .template import template_workbook
 from .uploads import StoredUpload, UploadForm
-from .workbook_import import ledger_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_RUNNING = ("queued", "running")
 
 
 def _require_importer(user) -> None:
@@ -29,15 +32,22 @@ def _require_importer(user) -> None:
         raise PermissionDenied
 
 
+def _start(request, stored: StoredUpload, *, dry_run: bool) -> None:
+    import_queue(stored=stored, dry_run=dry_run)
+    # The job reads the stored file, not rows of this request: nothing to wait for a commit of.
+    run_import.delay(str(stored.token), dry_run, request.user.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    """The upload form; a valid file is stored and previewed."""
+    """The upload form; a valid file is stored and its check starts as a job."""
     _require_importer(request.user)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             stored = StoredUpload.save(form.cleaned_data["file"])
+            _start(request, stored, dry_run=True)
             return redirect("import_preview", token=stored.token)
     else:
         form = UploadForm()
@@ -57,7 +67,7 @@ def import_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, token):
-    """GET: a dry run of the uploaded file, or what its import did. POST: the import itself, once per file."""
+    """GET: the job's progress, then the preview (a dry run) or what the import did. POST: the import, once."""
     _require_importer(request.user)
     stored = StoredUpload(token)
     if not stored.exists():
@@ -65,14 +75,53 @@ def import_preview(request, token):
     if request.method == "POST":
         return _confirm(request, stored)
     recorded = stored.recorded()
-    if recorded is not None:
-        return _page(request, stored, recorded=recorded)
-    return _page(request, stored, result=ledger_import(path=stored.path, dry_run=True, user=request.user))
+    status = stored.status()
+    if recorded is None and status is None:  # stored before the check ran as a job
+        _start(request, stored, dry_run=True)
+        status = stored.status()
+    return _page(request, stored, status=status or {}, recorded=recorded)
 
 
-def _page(request, stored: StoredUpload, *, result: ImportResult | None = None, recorded: dict | None = None):
-    summary = recorded or (result.as_dict() if result.ok else None)
-    context = {"token": stored.token, "result": result, "recorded": recorded, "summary": summary}
+@login_required
+@require_GET
+def import_status(request, token):
+    """The progress fragment the page polls; once the job has finished, htmx reloads the page for the outcome."""
+    _require_importer(request.user)
+    stored = StoredUpload(token)
+    if not stored.exists():
+        raise Http404
+    status = stored.status() or {}
+    context = {"token": stored.token, "status": status, "bar": _bar(status)}
+    response = render(request, "imports/progress.html", context)
+    if status.get("state") not in _RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _bar(status: dict) -> dict:
+    """The progress bar: every row is checked, then the new ones written (the second count is known once the
+    check is done, so the bar may step back a little then)."""
+    total = (status.get("rows_total") or 0) + (status.get("rows_to_write") or 0)
+    done = (status.get("rows_checked") or 0) + (status.get("rows_written") or 0)
+    if status.get("state") == "done":
+        done = total
+    return {"max": max(total, 1), "value": done, "percent": round(100 * done / total) if total else 0}
+
+
+def _page(request, stored: StoredUpload, *, status: dict, recorded: dict | None):
+    result = status.get("result") if status.get("state") == "done" else None
+    summary = recorded or (result if result and result["ok"] else None)
+    context = {
+        "token": stored.token,
+        "status": status,
+        "bar": _bar(status),
+        "running": recorded is None and status.get("state") in _RUNNING,
+        "failed": recorded is None and status.get("state") == "failed",
+        "result": result,
+        "recorded": recorded,
+        "summary": summary,
+        "can_confirm": bool(result and result["ok"] and result["dry_run"] and stored.path.is_file()),
+    }
     if recorded and recorded.get("imported_at"):
         # Stored as ISO 8601 in UTC; an aware datetime is shown in the local time zone.
         context["imported_at"] = datetime.fromisoformat(recorded["imported_at"])
@@ -80,19 +129,18 @@ def _page(request, stored: StoredUpload, *, result: ImportResult | None = None, 
 
 
 def _confirm(request, stored: StoredUpload):
-    if stored.recorded() is not None or not stored.claim():
+    status = stored.status() or {}
+    if stored.recorded() is not None or stored.claimed() or not status.get("dry_run", True):
         messages.info(request, _("该文件已导入(或正在导入),没有重复导入。"))
         return redirect("import_preview", token=stored.token)
-    written = False
-    try:
-        result = ledger_import(path=stored.path, user=request.user)
-        if result.written:
-            stored.record(result, user=request.user)
-            written = True
-    finally:
-        if not written:
-            stored.release()
-    if not written:  # the database changed since the preview
-        return _page(request, stored, result=result)
-    messages.success(request, _("导入成功。"))
+    result = status.get("result") if status.get("state") == "done" else None
+    if not (result and result["ok"] and stored.path.is_file()):
+        messages.error(request, _("预览未通过或尚未完成,不能导入。"))
+        return redirect("import_preview", token=stored.token)
+    if not stored.claim():
+        messages.info(request, _("该文件已导入(或正在导入),没有重复导入。"))
+        return redirect("import_preview", token=stored.token)
+    _start(request, stored, dry_run=False)
+    if stored.recorded() is not None:  # without a broker the job has run already
+        messages.success(request, _("导入成功。"))
     return redirect("import_preview", token=stored.token)

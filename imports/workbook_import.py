@@ -1,72 +1,136 @@
-"""The workbook import: check every sheet (小区, 房屋, 应收, 实收, 员工), write them all in one transaction or none."""
+"""The workbook import: check every sheet (小区, 房屋, 应收, 实收, 员工) in memory, then write them all in one
+transaction, or nothing."""
 
+import gc
+from collections.abc import Iterable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from arrears.importer.charges import import_charges
+from arrears.importer.charges import check_charges, write_charges
 from arrears.importer.columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
-from arrears.importer.communities import import_communities
-from arrears.importer.credit import apply_credit
-from arrears.importer.households import import_households
-from arrears.importer.payments import import_payments
+from arrears.importer.communities import check_communities, write_communities
+from arrears.importer.credit import apply_imported_credit
+from arrears.importer.households import check_households, write_households
+from arrears.importer.payments import check_payments, recheck_closed_days, write_payments
 from arrears.importer.result import ImportResult, SheetCounts
-from arrears.importer.state import ImportState
+from arrears.importer.row import forget_parsed_cells
+from arrears.importer.state import ImportState, ProgressCallback
 from arrears.importer.workbook import WorkbookError, column_order, iter_rows, open_workbook
+from arrears.models import Allocation, Charge, Household, Payment
 from assignments.staff_import import STAFF_SHEET, import_staff
 
 from .template import NOTES_SHEET
 
+
+def _keep_staff_rows(state: ImportState, rows: Iterable) -> None:
+    state.staff_rows = list(rows)
+
+
 _STAGES = (
-    (COMMUNITIES, import_communities),
-    (HOUSEHOLDS, import_households),
-    (CHARGES, import_charges),
-    (PAYMENTS, import_payments),
-    (STAFF_SHEET, import_staff),
+    (COMMUNITIES, check_communities),
+    (HOUSEHOLDS, check_households),
+    (CHARGES, check_charges),
+    (PAYMENTS, check_payments),
+    (STAFF_SHEET, _keep_staff_rows),
 )
+# One import writes at a time: each checks against what the one before it wrote.
+_LOCK_KEY = 0x57_55_59_45_49_4D  # "WUYEIM"
 
 
-def ledger_import(*, path: Path | str, dry_run: bool = False, user=None) -> ImportResult:
-    """Import a ledger workbook (小区, 房屋, 应收, 实收, 员工). Any bad row, or ``dry_run``, rolls everything back.
+def ledger_import(
+    *,
+    path: Path | str,
+    dry_run: bool = False,
+    user=None,
+    more_paths: Iterable[Path | str] = (),
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import a ledger workbook (小区, 房屋, 应收, 实收, 员工): an .xlsx, a .csv per sheet (``房屋.csv`` …, the
+    others in ``more_paths``) or a .zip of them. Any bad row, or ``dry_run``, rolls everything back.
 
-    Rows are written as they are read, inside one transaction, so that later rows see earlier ones and the
-    counts are exact; errors are collected to the end, then the transaction is rolled back. ``user`` is
-    recorded as the verifier of the imported payments.
+    Every row is checked first, against lookups of the database read once; only when all are good are the new
+    rows written, with one COPY per table, and the payments' credit allocated. A dry run writes too and rolls
+    back, so that its counts and allocations are exact. ``user`` is recorded as the verifier of the imported
+    payments; ``progress`` is called with a Progress as rows are read, checked and written.
     """
     result = ImportResult(dry_run=dry_run)
     try:
-        workbook = open_workbook(path)
+        workbook = open_workbook(path, *more_paths)
     except WorkbookError as exc:
         result.add_error(sheet="", row=0, column="", reason=str(exc))
         return result
+    # Hundreds of thousands of rows stay in memory until written: the cyclic collector would walk them all again
+    # and again while they grow (they hold no cycles), so it waits until the import is done.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        sheets = [
-            (spec, stage, workbook[spec.name], column_order(workbook[spec.name], spec, result))
-            for spec, stage in _STAGES
-            if spec.name in workbook.sheetnames
-        ]
-        known = {spec.name for spec, _stage in _STAGES} | {NOTES_SHEET}
+        stages = [(spec, check) for spec, check in _STAGES if spec.name in workbook.sheetnames]
+        known = {spec.name for spec, _check in _STAGES} | {NOTES_SHEET}
         result.ignored_sheets = [name for name in workbook.sheetnames if name not in known]
-        if not sheets:
-            names = "、".join(spec.name for spec, _stage in _STAGES)
+        if not stages:
+            names = "、".join(spec.name for spec, _check in _STAGES)
             result.add_error(
-                sheet="",
-                row=0,
-                column="",
-                reason=_("工作簿中没有可导入的工作表(%(names)s)") % {"names": names},
+                sheet="", row=0, column="", reason=_("工作簿中没有可导入的工作表(%(names)s)") % {"names": names}
             )
-        if not result.ok:
             return result
         with transaction.atomic():
-            state = ImportState(result=result, user=user)
-            for spec, stage, worksheet, order in sheets:
-                result.counts[spec.name] = SheetCounts()
-                stage(state, iter_rows(worksheet, order))
+            _lock()
+            state = ImportState(result=result, user=user, progress=progress)
+            try:
+                _check(state, workbook, stages)
+            except WorkbookError as exc:
+                result.add_error(sheet="", row=0, column="", reason=str(exc))
+            if state.staff_rows:
+                import_staff(state, state.staff_rows)
             if result.ok:
-                apply_credit(household_ids=state.touched, result=result, statistics=state.statistics)
+                _write(state)
+            state.report(phase="done")
             if not result.written:
                 transaction.set_rollback(True)
     finally:
         workbook.close()
+        forget_parsed_cells()
+        if collecting:
+            gc.enable()
     return result
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def _check(state: ImportState, workbook, stages) -> None:
+    result = state.result
+    header_failed = False
+    for spec, check in stages:
+        result.counts[spec.name] = SheetCounts()
+        state.report(phase="reading")
+        height, rows = workbook.sheet(spec.name)
+        state.report(rows_total=state.progress.rows_total + max(height - 1, 0))
+        header = next(rows, ())
+        state.report(phase="checking", rows_read=state.progress.rows_total)
+        order = column_order(header, spec, result)
+        header_failed = header_failed or order is None
+        if header_failed:
+            continue  # after a wrong header row only the other sheets' headers are checked: the rows would all fail
+        check(state, state.counted(iter_rows(rows, order), "rows_checked"))
+
+
+def _write(state: ImportState) -> None:
+    state.report(
+        phase="writing",
+        rows_to_write=len(state.new_households) + len(state.new_charges) + len(state.new_payments),
+    )
+    write_communities(state)
+    write_households(state)
+    if state.new_payments and not recheck_closed_days(state):
+        return
+    charge_ids = write_charges(state)
+    payment_ids = write_payments(state)
+    apply_imported_credit(state, charge_ids=charge_ids, payment_ids=payment_ids)
+    state.statistics.analyze(Household, Charge, Payment, Allocation)
+    state.result.communities = sorted(state.touched_communities())

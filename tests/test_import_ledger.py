@@ -542,7 +542,9 @@ class TestParse:
     def test_dates(self):
         assert parse_date(datetime(2026, 1, 31, 0, 0)) == date(2026, 1, 31)
         assert parse_date(" 2026-01-31 ") == date(2026, 1, 31)
-        for bad in ("20260131", "2026/1/31", "2026-13-01", 46000):
+        # Excel serials: a date cell formatted as a number, or a CSV file's digits.
+        assert parse_date(46053) == parse_date(46053.0) == parse_date("46053") == date(2026, 1, 31)
+        for bad in ("20260131", "2026/1/31", "2026-13-01", 46053.5, 12, True):
             with pytest.raises(CellError):
                 parse_date(bad)
 

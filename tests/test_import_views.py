@@ -27,6 +27,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(monkeypatch):
+    """As without a broker, whatever this run has: the upload's and the confirmation's jobs run in the request."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def finance_client(client, user_with_role):
     client.force_login(user_with_role(FINANCE))
@@ -129,6 +137,7 @@ def test_upload_preview_confirm(finance_client, media_root):
     assert confirmed.redirect_chain == [(preview_url, 302)]
     assert "导入成功" in page and "已导入" in page and "确认导入" not in page
     assert (Community.objects.count(), Household.objects.count(), Charge.objects.count()) == (1, 1, 1)
+    assert not (media_root / "imports" / f"{token}.xlsx").exists()  # the file goes once it is imported
     payment = Payment.objects.get()
     assert payment.imported and payment.verified_by.groups.filter(name=FINANCE).exists()
     assert Allocation.objects.count() == 1
@@ -154,7 +163,8 @@ def test_a_bad_workbook_shows_the_errors_and_no_button(finance_client):
     ("name", "content", "message"),
     [
         ("ledger.xls", b"PK\x03\x04...", "请上传 .xlsx 格式的 Excel 文件"),
-        ("ledger.csv", b"a,b", "请上传 .xlsx 格式的 Excel 文件"),
+        ("ledger.txt", b"a,b", "请上传 .xlsx 格式的 Excel 文件"),
+        ("ledger.zip", b"not a zip", "不是有效的 zip 压缩包"),
         ("ledger.xlsx", b"not a zip", "不是有效的 Excel 工作簿"),
     ],
 )
@@ -300,3 +310,62 @@ def test_the_import_time_is_shown_in_local_time(finance_client, media_root):
     stored.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     page = finance_client.get(preview_url).content.decode()
     assert "2026-03-01 10:30" in page and "02:30" not in page
+
+
+def test_a_csv_file_is_a_sheet_named_by_the_file(finance_client, media_root):
+    content = (
+        "小区编码,小区名称,公司名称,日违约金率,宽限天数,违约金上限比例,年度收费率目标\nC9,东苑,东苑物业,0.0005,0,,80%\n"
+    )
+    preview_url = upload(finance_client, content.encode("gbk"), "小区.csv")["Location"]
+
+    page = finance_client.get(preview_url).content.decode()
+    assert "确认导入" in page and "小区" in page
+
+    finance_client.post(preview_url)
+    assert Community.objects.get().name == "东苑"
+
+
+def test_the_page_shows_progress_until_the_job_has_run(finance_client, media_root, monkeypatch):
+    from imports import views
+
+    queued = []
+    monkeypatch.setattr(views.run_import, "delay", lambda *args: queued.append(args))  # no worker yet
+    preview_url = upload(finance_client, ledger_only_template())["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    status_url = reverse("import_status", kwargs={"token": token})
+
+    page = finance_client.get(preview_url).content.decode()
+    assert "排队中" in page and "已读取 0 行" in page and status_url in page and "确认导入" not in page
+    fragment = finance_client.get(status_url, headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in fragment and 'hx-trigger="every 1s"' in fragment.content.decode()
+
+    from imports.tasks import run_import
+
+    run_import(*queued[0])  # the worker's turn
+
+    fragment = finance_client.get(status_url, headers={"HX-Request": "true"})
+    assert fragment["HX-Refresh"] == "true"
+    page = finance_client.get(preview_url).content.decode()
+    assert "确认导入" in page and "已读取" not in page
+
+
+def test_a_finished_import_refreshes_the_dashboard_of_its_communities(finance_client, media_root):
+    from dashboard.models import DashboardSnapshot
+
+    preview_url = upload(finance_client, ledger_only_template())["Location"]
+    assert not DashboardSnapshot.objects.exists()  # the preview writes nothing
+
+    finance_client.post(preview_url)
+
+    assert list(DashboardSnapshot.objects.values_list("community__code", flat=True)) == [Community.objects.get().code]
+
+
+def test_the_status_of_an_upload_is_for_importers_only(client, user_with_role, media_root):
+    client.force_login(user_with_role(FINANCE))
+    token = upload(client, ledger_only_template())["Location"].rstrip("/").rsplit("/", 1)[-1]
+    status_url = reverse("import_status", kwargs={"token": token})
+    client.force_login(user_with_role(STAFF))
+    assert client.get(status_url).status_code == 403
+    client.force_login(user_with_role(MANAGER))
+    assert client.get(status_url).status_code == 200
+    assert client.get(reverse("import_status", kwargs={"token": PREVIEW})).status_code == 404

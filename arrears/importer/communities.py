@@ -10,7 +10,7 @@ from arrears.models import Community
 
 from .columns import COMMUNITIES
 from .row import RowCells
-from .state import ImportState
+from .state import ImportState, KnownCommunity
 
 _CODE = re.compile(r"[-a-zA-Z0-9_]+")
 _POLICY_FIELDS = (
@@ -23,7 +23,8 @@ _POLICY_FIELDS = (
 )
 
 
-def import_communities(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
+def check_communities(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
+    """Check the rows and note what changes; nothing is written yet."""
     counts = state.result.counts[COMMUNITIES.name]
     existing = {community.code: community for community in Community.objects.all()}
     seen: dict[str, int] = {}
@@ -50,13 +51,21 @@ def import_communities(state: ImportState, rows: Iterable[tuple[int, tuple]]) ->
             continue
         community = existing.get(code)
         if community is None:
-            community = Community.objects.create(code=code, **values)
-            state.communities[code] = community.pk
+            known = KnownCommunity(code, None, values)
+            state.communities[code] = known
+            state.new_communities.append(known)
             counts.created += 1
         elif any(getattr(community, field) != values[field] for field in _POLICY_FIELDS):
-            for field in _POLICY_FIELDS:
-                setattr(community, field, values[field])
-            community.save(update_fields=list(_POLICY_FIELDS))
+            state.changed_communities.append((community, values))
             counts.updated += 1
         else:
             counts.unchanged += 1
+
+
+def write_communities(state: ImportState) -> None:
+    for known in state.new_communities:
+        known.pk = Community.objects.create(code=known.code, **known.values).pk
+    for community, values in state.changed_communities:
+        for field in _POLICY_FIELDS:
+            setattr(community, field, values[field])
+        community.save(update_fields=list(_POLICY_FIELDS))

@@ -1,8 +1,11 @@
 """After the sheets: the households' unallocated payments pay their open charges, oldest due first.
 
-The batched form of ``apply_household_credit``: a few queries per chunk of households, not per household.
+For a household this import adds, every charge and payment it has is in memory, so its allocations are computed
+there; for one already in the database, a few queries per chunk of households (the batched form of
+``apply_household_credit``).
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Sum
@@ -16,16 +19,52 @@ from arrears.positions import open_charges as open_charges_of
 
 from .bulk import Statistics
 from .result import ImportResult
-from .state import chunks
+from .state import ImportState, chunks
 
 CHUNK = 500
+
+
+def apply_imported_credit(state: ImportState, *, charge_ids: list[int], payment_ids: list[int]) -> None:
+    """Allocate what the import's payments and its households' earlier payments leave unallocated."""
+    charges: dict[object, list[tuple]] = defaultdict(list)
+    payments: dict[object, list[tuple]] = defaultdict(list)
+    existing: set[int] = set()
+    for pk, (household, _fee, start, _end, amount, due) in zip(charge_ids, state.new_charges, strict=True):
+        if household in state.added_households:
+            charges[household].append((due, start, pk, amount))
+        else:
+            existing.add(household.pk)
+    for pk, (household, paid_on, amount, *_rest) in zip(payment_ids, state.new_payments, strict=True):
+        if household in state.added_households:
+            payments[household].append((paid_on, pk, amount))
+        else:
+            existing.add(household.pk)
+    allocations = []
+    result = state.result
+    for household, paid in payments.items():
+        open_charges = [(pk, amount) for _due, _start, pk, amount in sorted(charges.get(household, ()))]
+        for paid_on, payment_id, amount in sorted(paid):
+            parts = allocate(amount, open_charges)
+            taken = dict(parts)
+            open_charges = [(pk, owed - taken.get(pk, ZERO)) for pk, owed in open_charges if owed > taken.get(pk, ZERO)]
+            for charge_id, part in parts:
+                allocations.append((payment_id, charge_id, part, paid_on))
+                result.allocated += part
+            result.credit_left += amount - sum(taken.values(), ZERO)
+    written = insert_rows(Allocation, ("payment_id", "charge_id", "amount", "applied_on"), allocations)
+    state.statistics.wrote(Allocation, written)
+    result.allocation_count += written
+    apply_credit(household_ids=existing, result=result, statistics=state.statistics)
 
 
 def apply_credit(*, household_ids: Iterable[int], result: ImportResult, statistics: Statistics) -> None:
     """Allocate every verified payment's unallocated amount (oldest payment first) to open charges (oldest due
     first), dated the payment's date; what is left stays as credit."""
+    household_ids = sorted(household_ids)
+    if not household_ids:
+        return
     statistics.analyze(Charge, Payment, Allocation)
-    for chunk in chunks(sorted(household_ids), CHUNK):
+    for chunk in chunks(household_ids, CHUNK):
         # Lock the households as payment_verify and charge_post do, in id order against deadlocks.
         list(Household.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
         open_charges = open_charges_of(chunk)

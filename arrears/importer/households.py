@@ -4,66 +4,32 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from arrears.models import Household, Owner
+from arrears.bulk import insert_rows_with_ids, update_rows
+from arrears.models import Building, Household, Owner
 from arrears.models.households import HouseholdKind, Occupancy, OwnerKind
 
 from .columns import HOUSEHOLD_KIND_LABELS, HOUSEHOLDS, OCCUPANCY_LABELS, OWNER_KIND_LABELS
 from .row import RowCells
-from .state import ImportState, KnownHousehold
+from .state import ImportState, KnownCommunity, KnownHousehold, NewOwner
 
-BATCH_SIZE = 1000
-_UPDATED_FIELDS = ["floor_area", "kind", "occupancy", "owner"]
-
-
-class _Batch:
-    """Owners and households waiting to be written together."""
-
-    def __init__(self, state: ImportState):
-        self.state = state
-        self.owners: list[Owner] = []
-        self.created: list[tuple[Household, KnownHousehold]] = []
-        self.updated: list[tuple[KnownHousehold, int | Owner | None]] = []
-
-    def __len__(self) -> int:
-        return len(self.created) + len(self.updated)
-
-    def flush(self) -> None:
-        Owner.objects.bulk_create(self.owners)  # sets their ids: the households below need them
-        households = []
-        for household, known in self.created:
-            household.owner_id = _pk(household.owner_id)
-            known.owner_id = household.owner_id
-            households.append(household)
-        Household.objects.bulk_create(households)
-        self.state.statistics.wrote(Household, len(households))
-        for household, known in self.created:
-            known.pk = household.pk
-            self.state.new_households.add(household.pk)
-        changed = []
-        for known, owner in self.updated:
-            if owner is not None:
-                known.owner_id = _pk(owner)
-            changed.append(
-                Household(
-                    pk=known.pk,
-                    floor_area=known.floor_area,
-                    kind=known.kind,
-                    occupancy=known.occupancy,
-                    owner_id=known.owner_id,
-                )
-            )
-        Household.objects.bulk_update(changed, _UPDATED_FIELDS, batch_size=500)
-        self.owners, self.created, self.updated = [], [], []
+_OWNER_FIELDS = ("community_id", "name", "kind", "phone", "phone_alt", "address")
+_HOUSEHOLD_FIELDS = (
+    "community_id",
+    "building_id",
+    "unit",
+    "room",
+    "floor_area",
+    "kind",
+    "occupancy",
+    "owner_id",
+    "on_legal_track",
+)
 
 
-def _pk(owner: int | Owner | None) -> int | None:
-    return owner.pk if isinstance(owner, Owner) else owner
-
-
-def import_households(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
+def check_households(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
+    """Check the rows and note the households and owners to add or change; nothing is written yet."""
     counts = state.result.counts[HOUSEHOLDS.name]
     seen: dict[tuple[str, tuple[str, str, str]], int] = {}
-    batch = _Batch(state)
     for number, values in rows:
         code, building, unit, room, area, kind, occupancy, *owner_cells = values
         owner_name, owner_kind, phone, phone_alt, address = owner_cells
@@ -74,7 +40,7 @@ def import_households(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> 
             cells.text("单元", unit, max_length=20),
             cells.text("房号", room, max_length=20, required=True),
         )
-        area = cells.amount("建筑面积", area, max_digits=10)
+        area = cells.amount("建筑面积", area, max_digits=10, maximum=None)
         kind = cells.choice("房屋类型", kind, HOUSEHOLD_KIND_LABELS, default=HouseholdKind.RESIDENCE)
         occupancy = cells.choice("入住状态", occupancy, OCCUPANCY_LABELS, default=Occupancy.OCCUPIED)
         owner = {
@@ -87,51 +53,70 @@ def import_households(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> 
         if (code, key) in seen:
             cells.error("房号", _("与第 %(row)d 行是同一房屋") % {"row": seen[(code, key)]})
         seen.setdefault((code, key), number)
-        community_id = state.community_id(cells, code) if code else None
-        if cells.failed or community_id is None:
+        community = state.community(cells, code) if code else None
+        if cells.failed or community is None:
             state.failed_households.add((code, key))
             continue
-        owner_ref = _owner(state, community_id, owner, batch) if owner["name"] else None
-        known = state.households(community_id).get(key)
+        owner_ref = _owner(state, community, owner) if owner["name"] else None
+        households = state.households(community)
+        known = households.get(key)
         if known is None:
-            building_id = state.building_id(community_id, key[0])
-            known = KnownHousehold(None, building_id, area, kind, occupancy, owner_ref)
-            state.households(community_id)[key] = known
-            household = Household(
-                community_id=community_id,
-                building_id=building_id,
-                unit=key[1],
-                room=key[2],
-                floor_area=area,
-                kind=kind,
-                occupancy=occupancy,
-                owner_id=owner_ref,
-            )
-            batch.created.append((household, known))
+            building = state.building(community, key[0])
+            known = KnownHousehold(None, community, key, building, area, kind, occupancy, owner_ref)
+            households[key] = known
+            state.new_households.append(known)
+            state.added_households.add(known)
             counts.created += 1
         elif _changed(known, area, kind, occupancy, owner_ref):
             known.floor_area, known.kind, known.occupancy = area, kind, occupancy
-            batch.updated.append((known, owner_ref))
+            if owner_ref is not None:
+                known.owner = owner_ref
+            state.changed_households.append(known)
             counts.updated += 1
         else:
             counts.unchanged += 1
-        if len(batch) >= BATCH_SIZE:
-            batch.flush()
-    batch.flush()
 
 
-def _owner(state: ImportState, community_id: int, owner: dict, batch: _Batch) -> int | Owner:
+def _owner(state: ImportState, community: KnownCommunity, owner: dict) -> int | NewOwner:
     """The community's owner with this name and phone, or a new one (existing owners are left as they are)."""
-    owners = state.owners(community_id)
+    owners = state.owners(community)
     found = owners.get((owner["name"], owner["phone"]))
     if found is None:
-        found = Owner(community_id=community_id, **owner)
-        owners[(owner["name"], owner["phone"])] = found
-        batch.owners.append(found)
+        found = owners[(owner["name"], owner["phone"])] = NewOwner(community, owner)
+        state.new_owners.append(found)
     return found
 
 
-def _changed(known: KnownHousehold, area, kind: str, occupancy: str, owner: int | Owner | None) -> bool:
-    if owner is not None and ((isinstance(owner, Owner) and owner.pk is None) or _pk(owner) != known.owner_id):
+def _changed(known: KnownHousehold, area, kind: str, occupancy: str, owner: int | NewOwner | None) -> bool:
+    if owner is not None and (isinstance(owner, NewOwner) or owner != known.owner):
         return True
     return (known.floor_area, known.kind, known.occupancy) != (area, kind, occupancy)
+
+
+def write_households(state: ImportState) -> None:
+    """Buildings, owners and households the sheet adds (ids first, then one COPY each), then the changed ones."""
+    names = sorted({(h.community.pk, h.building) for h in state.new_households if isinstance(h.building, str)})
+    buildings = Building.objects.bulk_create([Building(community_id=pk, name=name) for pk, name in names])
+    building_ids = {(b.community_id, b.name): b.pk for b in buildings}
+    for household in state.new_households:
+        if isinstance(household.building, str):
+            household.building = building_ids[(household.community.pk, household.building)]
+    owner_rows = [
+        (owner.community.pk, *(owner.fields[field] for field in _OWNER_FIELDS[1:])) for owner in state.new_owners
+    ]
+    for owner, pk in zip(state.new_owners, insert_rows_with_ids(Owner, _OWNER_FIELDS, owner_rows), strict=True):
+        owner.pk = pk
+    state.statistics.wrote(Owner, len(owner_rows))
+    rows = [
+        (h.community.pk, h.building, h.key[1], h.key[2], h.floor_area, h.kind, h.occupancy, h.owner_id, False)
+        for h in state.new_households
+    ]
+    ids = insert_rows_with_ids(Household, _HOUSEHOLD_FIELDS, list(state.counted(rows, "rows_written")))
+    for household, pk in zip(state.new_households, ids, strict=True):
+        household.pk = pk
+    state.statistics.wrote(Household, len(ids))
+    update_rows(
+        Household,
+        ("floor_area", "kind", "occupancy", "owner"),
+        ((h.pk, h.floor_area, h.kind, h.occupancy, h.owner_id) for h in state.changed_households),
+    )

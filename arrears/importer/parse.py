@@ -1,7 +1,7 @@
 """Cell values as openpyxl reads them, turned into Python values. Pure: each parser raises CellError."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -10,6 +10,9 @@ from arrears.money import parse_money
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INTEGER = re.compile(r"\d+")
+# Excel's day 0 (its serial 60 is the 1900-02-29 that never was; every serial here is far past it).
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIALS = (32874, 73050)  # 1990-01-01 … 2099-12-31: a ledger date outside is a typo, not a date
 # A float from an Excel formula may carry binary noise (123.45000000001); closer than this it is the cent.
 _FLOAT_NOISE = Decimal("0.000001")
 
@@ -37,7 +40,8 @@ def parse_text(value, *, max_length: int) -> str:
 
 
 def parse_date(value) -> date:
-    """An Excel date cell or ``YYYY-MM-DD`` text."""
+    """An Excel date cell, ``YYYY-MM-DD`` text, or an Excel date serial (a number, or its digits as text, such as
+    a CSV file or a cell formatted as a number gives) between 1990 and 2099."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -47,7 +51,22 @@ def parse_date(value) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
+    serial = _serial(value)
+    if serial is not None:
+        return _EXCEL_EPOCH + timedelta(days=serial)
     raise CellError(_("日期格式错误:「%(value)s」,应为 Excel 日期或 YYYY-MM-DD") % {"value": value})
+
+
+def _serial(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, int) and _SERIALS[0] <= value <= _SERIALS[1]:
+        return value
+    return None
 
 
 def _decimal(value) -> Decimal:

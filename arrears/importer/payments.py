@@ -1,23 +1,21 @@
-"""The 实收 sheet: payments verified elsewhere, keyed by (小区, 收据号); an identical one is skipped."""
+"""The 实收 sheet: payments verified elsewhere, keyed by (小区, 收据号); one already in the database is skipped."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
-from decimal import Decimal
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from arrears.bulk import insert_rows
-from arrears.models import Payment
+from arrears.bulk import insert_rows_with_ids
+from arrears.models import Community, DayClose, Payment
 from arrears.models.ledger import PaymentStatus
 
 from .columns import CHANNEL_LABELS, PAYMENTS
 from .row import RowCells
 from .state import ImportState, chunks
 
-BATCH_SIZE = 2000
 QUERY_CHUNK = 500
-_PAYMENT_FIELDS = (
+_FIELDS = (
     "community_id",
     "household_id",
     "paid_on",
@@ -35,46 +33,15 @@ _PAYMENT_FIELDS = (
 )
 
 
-class _Row:
-    __slots__ = ("amount", "channel", "community_id", "household_id", "note", "number", "paid_on", "receipt")
+def check_payments(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
+    """Check the rows against each other and the database's receipt numbers; nothing is written yet.
 
-    def __init__(self, number, community_id, household_id, paid_on, amount, channel, receipt, note):
-        self.number = number
-        self.community_id = community_id
-        self.household_id = household_id
-        self.paid_on = paid_on
-        self.amount = amount
-        self.channel = channel
-        self.receipt = receipt
-        self.note = note
-
-    def values(self, verified_by_id: int | None, now: datetime) -> tuple:
-        """The row for _PAYMENT_FIELDS: verified on import, keeping its receipt number."""
-        return (
-            self.community_id,
-            self.household_id,
-            self.paid_on,
-            self.amount,
-            self.channel,
-            "",
-            self.note,
-            PaymentStatus.VERIFIED.value,
-            self.receipt,
-            verified_by_id,
-            now,
-            "",
-            True,
-            now,
-        )
-
-    @property
-    def content(self) -> tuple[int, date, Decimal, str]:
-        """What makes two rows with one receipt number the same payment (备注 may differ)."""
-        return (self.household_id, self.paid_on, self.amount, self.channel)
-
-
-def import_payments(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None:
-    batch: list[_Row] = []
+    A receipt number twice in the file is an error naming both rows, whether or not the rows are the same (as
+    a household twice in 房屋 is); a receipt number already in the database must be the same payment, which is
+    then skipped.
+    """
+    seen: dict[tuple[str, str], tuple[int, tuple]] = {}
+    pending: list[tuple] = []
     for number, (code, building, unit, room, paid_on, amount, channel, receipt, note) in rows:
         cells = RowCells(state.result, PAYMENTS.name, number)
         code = cells.text("小区编码", code, max_length=20, required=True)
@@ -90,59 +57,103 @@ def import_payments(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> No
         note = cells.text("备注", note, max_length=300)
         if paid_on and paid_on > state.today:
             cells.error("收款日期", _("收款日期不能晚于今天"))
-        found = state.household_id(cells, code, key) if code and key[0] and key[2] else None
-        if cells.failed or found is None:
+        household = state.household(cells, code, key) if code and key[0] and key[2] else None
+        if receipt and code:
+            earlier = seen.get((code, receipt))
+            if earlier is None:
+                seen[(code, receipt)] = (number, (household, paid_on, amount, channel))
+            elif earlier[1] == (household, paid_on, amount, channel):
+                cells.error("收据号", _("与第 %(row)d 行重复(收据号和内容都相同)") % {"row": earlier[0]})
+            else:
+                cells.error("收据号", _("收据号与第 %(row)d 行相同但内容不同") % {"row": earlier[0]})
+        if cells.failed or household is None:
             continue
-        batch.append(_Row(number, *found, paid_on, amount, channel, receipt, note))
-        if len(batch) >= BATCH_SIZE:
-            _write(state, batch)
-            batch = []
-    _write(state, batch)
+        pending.append((number, (household, paid_on, amount, channel, receipt, note)))
+    _check_against_database(state, pending)
 
 
-def _write(state: ImportState, batch: list[_Row]) -> None:
-    """Write the batch's new payments, verified; a receipt number already used must be the same payment."""
+def _check_against_database(state: ImportState, pending: list[tuple]) -> None:
     counts = state.result.counts[PAYMENTS.name]
-    existing = _existing(batch)
-    new: dict[tuple[int, str], _Row] = {}
-    for row in batch:
-        key = (row.community_id, row.receipt)
-        earlier = new.get(key)
-        if earlier is not None:
-            content = earlier.content
-            reason = _("收据号与第 %(row)d 行相同但内容不同") % {"row": earlier.number}
-        elif key in existing:
-            content, created_at = existing[key]
-            reason = (
-                _("收据号与本工作簿中前面的一行相同但内容不同")
-                if created_at >= state.now
-                else _("收据号已存在但内容不同")
-            )
-        else:
-            new[key] = row
-            continue
-        if content == row.content:
-            counts.unchanged += 1
-        else:
-            state.result.add_error(sheet=PAYMENTS.name, row=row.number, column="收据号", reason=reason)
-    verified_by_id = state.user.pk if state.user is not None else None
-    written = insert_rows(Payment, _PAYMENT_FIELDS, (row.values(verified_by_id, state.now) for row in new.values()))
-    state.statistics.wrote(Payment, written)
-    counts.created += len(new)
-    state.touched.update(row.household_id for row in new.values())
-
-
-def _existing(batch: list[_Row]) -> dict[tuple[int, str], tuple[tuple, object]]:
-    """Payments in the database holding the batch's receipt numbers."""
     receipts: dict[int, set[str]] = defaultdict(set)
-    for row in batch:
-        receipts[row.community_id].add(row.receipt)
-    found = {}
+    for _number, payment in pending:
+        if payment[0].community.pk is not None:
+            receipts[payment[0].community.pk].add(payment[4])
+    stored: dict[tuple[int, str], tuple] = {}
     for community_id, numbers in receipts.items():
         for chunk in chunks(sorted(numbers), QUERY_CHUNK):
             rows = Payment.objects.filter(community_id=community_id, receipt_no__in=chunk).values_list(
-                "receipt_no", "household_id", "paid_on", "amount", "channel", "created_at"
+                "receipt_no", "household_id", "paid_on", "amount", "channel"
             )
-            for receipt, household_id, paid_on, amount, channel, created_at in rows:
-                found[(community_id, receipt)] = ((household_id, paid_on, amount, channel), created_at)
-    return found
+            for receipt, household_id, paid_on, amount, channel in rows:
+                stored[(community_id, receipt)] = (household_id, paid_on, amount, channel)
+    for number, payment in pending:
+        household, paid_on, amount, channel, receipt, _note = payment
+        found = stored.get((household.community.pk, receipt))
+        if found is None:
+            if paid_on in state.closed_days(household.community):
+                state.result.add_error(
+                    sheet=PAYMENTS.name,
+                    row=number,
+                    column="收款日期",
+                    reason=_("%(day)s 已日结,不能导入当天的收款") % {"day": date_format(paid_on, "Y-m-d")},
+                )
+                continue
+            state.new_payments.append(payment)
+            counts.created += 1
+        elif found == (household.pk, paid_on, amount, channel):
+            counts.unchanged += 1
+        else:
+            state.result.add_error(sheet=PAYMENTS.name, row=number, column="收据号", reason=_("收据号已存在但内容不同"))
+
+
+def write_payments(state: ImportState) -> list[int]:
+    """One COPY of the new payments, verified on import and keeping their receipt numbers; returns their ids."""
+    verified_by_id = state.user.pk if state.user is not None else None
+    now, verified = state.now, PaymentStatus.VERIFIED.value
+    rows = [
+        (
+            h.community.pk,
+            h.pk,
+            paid_on,
+            amount,
+            channel,
+            "",
+            note,
+            verified,
+            receipt,
+            verified_by_id,
+            now,
+            "",
+            True,
+            now,
+        )
+        for h, paid_on, amount, channel, receipt, note in state.new_payments
+    ]
+    ids = insert_rows_with_ids(Payment, _FIELDS, list(state.counted(rows, "rows_written")))
+    state.statistics.wrote(Payment, len(ids))
+    return ids
+
+
+def recheck_closed_days(state: ImportState) -> bool:
+    """Lock the communities the new payments belong to (as day_close does) and check their days again: a day
+    may have been closed since the rows were checked. False, with an error per payment, when one was."""
+    days = defaultdict(set)
+    for household, paid_on, *_rest in state.new_payments:
+        days[household.community.pk].add(paid_on)
+    community_ids = sorted(days)
+    list(Community.objects.select_for_update().filter(pk__in=community_ids).order_by("pk").values_list("pk"))
+    closed = set(
+        DayClose.objects.filter(
+            community_id__in=community_ids, day__in={d for v in days.values() for d in v}
+        ).values_list("community_id", "day")
+    )
+    closed &= {(pk, day) for pk, values in days.items() for day in values}
+    for household, paid_on, *_rest in state.new_payments:
+        if (household.community.pk, paid_on) in closed:
+            state.result.add_error(
+                sheet=PAYMENTS.name,
+                row=0,
+                column="收款日期",
+                reason=_("%(day)s 已日结,不能导入当天的收款") % {"day": date_format(paid_on, "Y-m-d")},
+            )
+    return not closed

@@ -45,6 +45,7 @@ class ImportResult:
     credit_left: Decimal = ZERO  # what the payments touched by the import still hold unallocated
     ignored_sheets: list[str] = field(default_factory=list)  # sheets of other names, left unread
     role_changes: list[RoleChange] = field(default_factory=list)  # shown in the preview before anything is written
+    communities: list[str] = field(default_factory=list)  # codes of the communities the import adds to or changes
 
     def add_error(self, *, sheet: str, row: int, column: str, reason: str) -> None:
         self.error_count += 1
@@ -63,6 +64,18 @@ class ImportResult:
     def unreported_error_count(self) -> int:
         return self.error_count - len(self.errors)
 
+    def as_report(self) -> dict:
+        """as_dict() with the outcome and the bad cells, for the page that shows a job's result."""
+        return {
+            **self.as_dict(),
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "error_count": self.error_count,
+            "unreported_error_count": self.unreported_error_count,
+            "errors": [asdict(error) for error in self.errors],
+        }
+
     def as_dict(self) -> dict:
         """A JSON-safe summary (money as strings), kept with an upload once it is imported."""
         return {
@@ -71,6 +84,7 @@ class ImportResult:
             "allocated": f"{self.allocated:.2f}",
             "credit_left": f"{self.credit_left:.2f}",
             "ignored_sheets": self.ignored_sheets,
+            "communities": self.communities,
             "role_changes": [
                 {**asdict(change), "before": list(change.before), "after": list(change.after)}
                 for change in self.role_changes

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from arrears.money import MAX_AMOUNT
+
 from .parse import (
     CellError,
     is_blank,
@@ -16,6 +18,16 @@ from .parse import (
     parse_whole_number,
 )
 from .result import ImportResult
+
+# Parsed values by (parser, type, value, options): a ledger repeats the same dates, amounts, codes and buildings
+# on thousands of rows, and the parsers are pure. Only good values are kept (an error's message is translated).
+_PARSED: dict[tuple, object] = {}
+_PARSED_LIMIT = 200_000
+
+
+def forget_parsed_cells() -> None:
+    """Empty the cache of parsed values (after an import: a worker process should not keep it)."""
+    _PARSED.clear()
 
 
 class RowCells:
@@ -34,15 +46,24 @@ class RowCells:
         self.failed = True
 
     def _parse(self, column: str, value, parser, *, required: bool, default=None, **options):
+        # The label maps of choices are module constants: their id stands for them.
+        key = (parser, value.__class__, value, *(id(v) if v.__class__ is dict else v for v in options.values()))
+        parsed = _PARSED.get(key)
+        if parsed is not None:
+            return parsed
         if is_blank(value):
             if required:
                 self.error(column, _("不能为空"))
             return default
         try:
-            return parser(value, **options)
+            parsed = parser(value, **options)
         except CellError as exc:
             self.error(column, str(exc))
             return None
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = parsed
+        return parsed
 
     def text(self, column: str, value, *, max_length: int, required: bool = False) -> str:
         return self._parse(column, value, parse_text, required=required, default="", max_length=max_length) or ""
@@ -51,10 +72,20 @@ class RowCells:
         return self._parse(column, value, parse_date, required=True)
 
     def amount(
-        self, column: str, value, *, positive: bool = False, places: int = 2, max_digits: int = 14
+        self,
+        column: str,
+        value,
+        *,
+        positive: bool = False,
+        places: int = 2,
+        max_digits: int = 14,
+        maximum: Decimal | None = MAX_AMOUNT,
     ) -> Decimal | None:
-        """A required amount ≥ 0 (> 0 when ``positive``)."""
+        """A required amount ≥ 0 (> 0 when ``positive``), at most ``maximum`` (the ledger's bound for money)."""
         number = self._parse(column, value, parse_amount, required=True, places=places, max_digits=max_digits)
+        if number is not None and maximum is not None and number > maximum:
+            self.error(column, _("金额不能超过 %(maximum)s 元") % {"maximum": f"{maximum:,.2f}"})
+            return None
         if number is not None and number < 0:
             self.error(column, _("金额不能为负数"))
             return None

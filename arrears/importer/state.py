@@ -1,13 +1,16 @@
-"""What a running import knows: ids by natural key, loaded per community, extended as rows are written."""
+"""What a running import knows: the database's communities, households, owners and charges, each loaded once, and
+the rows the sheets will add, held in memory until every row has been checked."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import islice
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arrears.models import Building, Community, FeeItem, Household, Owner
+from arrears.models import Building, Community, DayClose, FeeItem, Household, Owner
 from arrears.models.households import household_label
 
 from .bulk import Statistics
@@ -26,99 +29,182 @@ def chunks(items: Iterable, size: int) -> Iterator[tuple]:
 HouseholdKey = tuple[str, str, str]
 
 
+@dataclass
+class Progress:
+    """How far an import has come, for a progress bar: rows of all sheets read, checked and written."""
+
+    phase: str = "reading"  # reading → checking → writing → done
+    rows_total: int = 0  # the rows of the sheets opened so far (a sheet's size is known once it is open)
+    rows_read: int = 0
+    rows_checked: int = 0
+    rows_written: int = 0
+    rows_to_write: int = 0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class KnownCommunity:
+    """A community of the database or of the 小区 sheet; ``pk`` is None until it is written."""
+
+    __slots__ = ("code", "pk", "values")
+
+    def __init__(self, code: str, pk: int | None, values: dict | None = None):
+        self.code = code
+        self.pk = pk
+        self.values = values  # the policy the sheet gives a new community
+
+
+class NewOwner:
+    """An owner the 房屋 sheet adds; ``pk`` is set when it is written."""
+
+    __slots__ = ("community", "fields", "pk")
+
+    def __init__(self, community: KnownCommunity, fields: dict):
+        self.community = community
+        self.fields = fields
+        self.pk = None
+
+
 class KnownHousehold:
     """A household's id and the fields the 房屋 sheet may change; ``pk`` is None until it is written."""
 
-    __slots__ = ("building_id", "floor_area", "kind", "occupancy", "owner_id", "pk")
+    __slots__ = ("building", "community", "floor_area", "kind", "key", "occupancy", "owner", "pk")
 
-    def __init__(self, pk, building_id: int, floor_area: Decimal, kind: str, occupancy: str, owner_id):
+    def __init__(self, pk, community, key, building, floor_area: Decimal, kind: str, occupancy: str, owner):
         self.pk = pk
-        self.building_id = building_id
+        self.community = community  # KnownCommunity
+        self.key = key
+        self.building = building  # an id, or the name of a building this import adds
         self.floor_area = floor_area
         self.kind = kind
         self.occupancy = occupancy
-        self.owner_id = owner_id
+        self.owner = owner  # an id, a NewOwner or None
+
+    @property
+    def owner_id(self) -> int | None:
+        return self.owner.pk if isinstance(self.owner, NewOwner) else self.owner
 
 
 class ImportState:
-    """Lookups shared by the sheets, so that no row costs a query of its own."""
+    """Lookups shared by the sheets, so that no row costs a query of its own, and what the sheets will write."""
 
-    def __init__(self, *, result: ImportResult, user=None):
+    def __init__(self, *, result: ImportResult, user=None, progress: ProgressCallback | None = None):
         self.result = result
         self.user = user
         self.statistics = Statistics()
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
-        self.communities: dict[str, int] = dict(Community.objects.values_list("code", "id"))
+        self.progress = Progress()
+        self._report = progress
+        self.communities: dict[str, KnownCommunity] = {
+            code: KnownCommunity(code, pk) for code, pk in Community.objects.values_list("code", "id")
+        }
         self.failed_communities: set[str] = set()  # bad rows of 小区: rows naming them are skipped, not reported
         self.failed_households: set[tuple[str, HouseholdKey]] = set()  # likewise for bad rows of 房屋
-        self.fee_items: dict[str, int] = dict(FeeItem.objects.values_list("name", "id"))
-        self.new_households: set[int] = set()  # created by this import, so no charge of theirs predates it
-        self.charged: set[int] = set()  # households this import gave charges to
-        self.touched: set[int] = set()  # households given charges or payments: their credit is applied at the end
-        self._households: dict[int, dict[HouseholdKey, KnownHousehold]] = {}
-        self._buildings: dict[int, dict[str, int]] = {}
-        self._owners: dict[int, dict[tuple[str, str], int | Owner]] = {}
+        self.fee_items: dict[str, int | None] = dict(FeeItem.objects.values_list("name", "id"))
+        self.new_communities: list[KnownCommunity] = []
+        self.changed_communities: list[tuple[Community, dict]] = []
+        self.new_owners: list[NewOwner] = []
+        self.new_households: list[KnownHousehold] = []
+        self.added_households: set[KnownHousehold] = set()  # the same, for membership
+        self.changed_households: list[KnownHousehold] = []
+        self.new_charges: list[tuple] = []  # (KnownHousehold, fee item name, start, end, amount, due)
+        self.new_payments: list[tuple] = []  # (KnownHousehold, paid_on, amount, channel, receipt, note)
+        self.staff_rows: list[tuple[int, tuple]] = []
+        self._households: dict[str, dict[HouseholdKey, KnownHousehold]] = {}
+        self._buildings: dict[str, dict[str, int | None]] = {}
+        self._owners: dict[str, dict[tuple[str, str], int | NewOwner]] = {}
+        self._closed_days: dict[str, set[date]] = {}
 
-    def households(self, community_id: int) -> dict[HouseholdKey, KnownHousehold]:
-        if community_id not in self._households:
-            rows = Household.objects.filter(community_id=community_id).values_list(
-                "id",
-                "building__name",
-                "unit",
-                "room",
-                "building_id",
-                "floor_area",
-                "kind",
-                "occupancy",
-                "owner_id",
-            )
-            self._households[community_id] = {
-                (building, unit, room): KnownHousehold(pk, building_id, area, kind, occupancy, owner_id)
-                for pk, building, unit, room, building_id, area, kind, occupancy, owner_id in rows
-            }
-        return self._households[community_id]
+    # Progress ------------------------------------------------------------------------------------------------
 
-    def buildings(self, community_id: int) -> dict[str, int]:
-        if community_id not in self._buildings:
-            rows = Building.objects.filter(community_id=community_id).values_list("name", "id")
-            self._buildings[community_id] = dict(rows)
-        return self._buildings[community_id]
+    def report(self, **changes) -> None:
+        for name, value in changes.items():
+            setattr(self.progress, name, value)
+        if self._report is not None:
+            self._report(self.progress)
 
-    def building_id(self, community_id: int, name: str) -> int:
-        known = self.buildings(community_id)
-        if name not in known:
-            known[name] = Building.objects.create(community_id=community_id, name=name).pk
-        return known[name]
+    def counted(self, rows: Iterable, field: str, *, every: int = 5000) -> Iterator:
+        """``rows`` passed through, adding one to ``progress.<field>`` for each and reporting every ``every``."""
+        start = getattr(self.progress, field)
+        index = 0
+        for index, row in enumerate(rows, 1):
+            yield row
+            if index % every == 0:
+                self.report(**{field: start + index})
+        self.report(**{field: start + index})
 
-    def owners(self, community_id: int) -> dict[tuple[str, str], int | Owner]:
-        """Owners by (name, phone): an id, or an Owner this import has yet to write."""
-        if community_id not in self._owners:
-            rows = Owner.objects.filter(community_id=community_id).order_by("-id").values_list("name", "phone", "id")
-            self._owners[community_id] = {(name, phone): pk for name, phone, pk in rows}  # the oldest wins
-        return self._owners[community_id]
+    def touched_communities(self) -> set[str]:
+        """Codes of the communities this import adds to or changes."""
+        codes = {c.code for c in self.new_communities} | {c.code for c, _values in self.changed_communities}
+        codes |= {h.community.code for h in self.new_households} | {h.community.code for h in self.changed_households}
+        codes |= {row[0].community.code for row in self.new_charges}
+        codes |= {row[0].community.code for row in self.new_payments}
+        return codes
 
-    def fee_item_id(self, name: str) -> int:
-        if name not in self.fee_items:
-            self.fee_items[name] = FeeItem.objects.create(name=name).pk
-        return self.fee_items[name]
+    # Lookups, each loaded once -------------------------------------------------------------------------------
 
-    def community_id(self, cells: RowCells, code: str) -> int | None:
-        """The id of a community in the database or in this workbook's 小区 sheet; reports it when unknown."""
-        community_id = self.communities.get(code)
-        if community_id is None and code and code not in self.failed_communities:
+    def households(self, community: KnownCommunity) -> dict[HouseholdKey, KnownHousehold]:
+        code = community.code
+        if code not in self._households:
+            found = {}
+            if community.pk is not None:
+                rows = Household.objects.filter(community_id=community.pk).values_list(
+                    "id", "building__name", "unit", "room", "building_id", "floor_area", "kind", "occupancy", "owner_id"
+                )
+                for pk, building, unit, room, building_id, area, kind, occupancy, owner_id in rows.iterator(10_000):
+                    key = (building, unit, room)
+                    found[key] = KnownHousehold(pk, community, key, building_id, area, kind, occupancy, owner_id)
+            self._households[code] = found
+        return self._households[code]
+
+    def building(self, community: KnownCommunity, name: str) -> int | str:
+        """The id of the community's building, or its name when this import adds it."""
+        if community.code not in self._buildings:
+            rows = Building.objects.filter(community_id=community.pk).values_list("name", "id") if community.pk else ()
+            self._buildings[community.code] = dict(rows)
+        known = self._buildings[community.code]
+        return known.get(name, name)
+
+    def owners(self, community: KnownCommunity) -> dict[tuple[str, str], int | NewOwner]:
+        """Owners by (name, phone): an id, or a NewOwner this import adds."""
+        if community.code not in self._owners:
+            found = {}
+            if community.pk is not None:
+                rows = (
+                    Owner.objects.filter(community_id=community.pk).order_by("-id").values_list("name", "phone", "id")
+                )
+                found = {(name, phone): pk for name, phone, pk in rows}  # the oldest wins
+            self._owners[community.code] = found
+        return self._owners[community.code]
+
+    def closed_days(self, community: KnownCommunity) -> set[date]:
+        if community.code not in self._closed_days:
+            days = DayClose.objects.filter(community_id=community.pk).values_list("day", flat=True)
+            self._closed_days[community.code] = set(days) if community.pk else set()
+        return self._closed_days[community.code]
+
+    def fee_item(self, name: str) -> str:
+        self.fee_items.setdefault(name, None)
+        return name
+
+    def community(self, cells: RowCells, code: str) -> KnownCommunity | None:
+        """A community in the database or in this workbook's 小区 sheet; reports it when unknown."""
+        community = self.communities.get(code)
+        if community is None and code and code not in self.failed_communities:
             cells.error("小区编码", _("小区编码「%(code)s」不存在(数据库和「小区」表中都没有)") % {"code": code})
-        return community_id
+        return community
 
-    def household_id(self, cells: RowCells, code: str, key: HouseholdKey) -> tuple[int, int] | None:
-        """(community id, household id) of a household in the database or this workbook's 房屋 sheet."""
-        community_id = self.community_id(cells, code)
-        if community_id is None:
+    def household(self, cells: RowCells, code: str, key: HouseholdKey) -> KnownHousehold | None:
+        """A household in the database or this workbook's 房屋 sheet."""
+        community = self.community(cells, code)
+        if community is None:
             return None
-        known = self.households(community_id).get(key)
+        known = self.households(community).get(key)
         if known is None:
             if (code, key) not in self.failed_households:
                 label = household_label(*key)
                 cells.error("房号", _("房屋「%(label)s」不存在(数据库和「房屋」表中都没有)") % {"label": label})
             return None
-        return community_id, known.pk
+        return known

@@ -1,37 +1,162 @@
-"""Reading the workbook: streamed (openpyxl read-only), headers checked, rows in the spec's column order."""
+"""Reading the import's sheets: an .xlsx (python-calamine), .csv files named by sheet (房屋.csv …), or a .zip of them.
 
+Whatever the format, a sheet is its header row and then rows of cell values: str, float, bool, date or datetime
+from an .xlsx, str from a .csv. The rows come out in the spec's column order with their row number in the file.
+"""
+
+import contextlib
+import csv
+import io
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.workbook.workbook import Workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from .columns import SheetSpec
 from .parse import is_blank
 from .result import ImportResult
 
 HEADER_ROW = 1
+# What Chinese Excel saves as "CSV" is GBK (GB18030 is its superset); newer versions and other tools save UTF-8.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+# A .zip of CSV files is unpacked in memory: refuse archives that would unpack to more than this.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 
 class WorkbookError(Exception):
-    """The file is not a workbook openpyxl can read."""
+    """The file cannot be read as a workbook, a CSV file or a zip of CSV files; the message says why, in Chinese."""
 
 
-def open_workbook(path: Path | str) -> Workbook:
+class Workbook:
+    """Sheets by name; ``sheet(name)`` opens one: its number of rows (header included) and its rows, header first."""
+
+    def __init__(self, sheetnames: list[str]):
+        self.sheetnames = sheetnames
+
+    def sheet(self, name: str) -> tuple[int, Iterator]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _Xlsx(Workbook):
+    def __init__(self, path: Path):
+        try:
+            self._book = CalamineWorkbook.from_path(str(path))
+            names = list(self._book.sheet_names)
+        except (CalamineError, OSError, ValueError) as exc:
+            raise WorkbookError(_("文件不是有效的 Excel 工作簿(.xlsx)")) from exc
+        super().__init__(names)
+
+    def sheet(self, name: str) -> tuple[int, Iterator]:
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+        except CalamineError as exc:
+            raise WorkbookError(_("工作表「%(name)s」无法读取:%(error)s") % {"name": name, "error": exc}) from exc
+        # Row numbers stay those Excel shows even when the used area does not start at A1.
+        if sheet.start in (None, (0, 0)):
+            return sheet.height, sheet.iter_rows()
+        return sheet.height + sheet.start[0], _padded(sheet)
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _padded(sheet) -> Iterator[list]:
+    """Rows of a sheet whose used area does not start at A1: blank rows and columns put back in front."""
+    first_row, first_column = sheet.start
+    for _index in range(first_row):
+        yield []
+    for row in sheet.iter_rows():
+        yield [""] * first_column + list(row)
+
+
+class _Csv(Workbook):
+    """CSV files, each one sheet named by its file name without the extension."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self._files = files
+        super().__init__(list(files))
+
+    def sheet(self, name: str) -> tuple[int, Iterator]:
+        text = decode_csv(self._files.pop(name), name=name)
+        return text.count("\n") + 1, csv.reader(io.StringIO(text, newline=""))
+
+
+def decode_csv(data: bytes, *, name: str) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise WorkbookError(_("「%(name)s」的编码无法识别:请另存为 UTF-8 或 GBK 编码的 CSV") % {"name": name})
+
+
+def _is_xlsx(path: Path) -> bool:
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise WorkbookError(_("文件不是有效的 Excel 工作簿(.xlsx)")) from exc
+        with zipfile.ZipFile(path) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
-def column_order(worksheet, spec: SheetSpec, result: ImportResult) -> list[int] | None:
+def _zip_of_csv(path: Path) -> _Csv:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and info.filename.lower().endswith(".csv")
+                and not PurePosixPath(info.filename).name.startswith(("._", "."))
+            ]
+            if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
+                raise WorkbookError(_("压缩包解压后太大"))
+            files: dict[str, bytes] = {}
+            for info in members:
+                files[_member_name(info)] = archive.read(info)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise WorkbookError(_("文件不是有效的 zip 压缩包")) from exc
+    if not files:
+        raise WorkbookError(_("压缩包中没有 .csv 文件"))
+    return _Csv(files)
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The sheet name of a zip member: Windows' zip tools write Chinese names in GBK without saying so."""
+    name = info.filename
+    if not info.flag_bits & 0x800:  # not flagged UTF-8: Python decoded the name as cp437
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            name = name.encode("cp437").decode("gb18030")
+    return PurePosixPath(name).stem.strip()
+
+
+def open_workbook(path: Path | str, *more: Path | str) -> Workbook:
+    """The sheets of an .xlsx, of one or more .csv files, or of a .zip of .csv files.
+
+    A .csv file's sheet is its name without the extension (``房屋.csv`` is the sheet 房屋).
+    """
+    paths = [Path(path), *(Path(p) for p in more)]
+    if all(p.suffix.lower() == ".csv" for p in paths):
+        try:
+            return _Csv({p.stem.strip(): p.read_bytes() for p in paths})
+        except OSError as exc:
+            raise WorkbookError(_("文件无法读取")) from exc
+    if len(paths) > 1:
+        raise WorkbookError(_("多个文件时只能是 .csv 文件"))
+    if paths[0].suffix.lower() == ".zip" and not _is_xlsx(paths[0]):
+        return _zip_of_csv(paths[0])
+    return _Xlsx(paths[0])
+
+
+def column_order(header: tuple | list, spec: SheetSpec, result: ImportResult) -> list[int] | None:
     """Where each of the spec's columns is in the sheet, or None (and errors) when the header row is wrong."""
-    # Some writers leave a wrong size in the file; read-only mode would trust it and stop early.
-    worksheet.reset_dimensions()
-    header = next(worksheet.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
     names = [str(cell).strip() if not is_blank(cell) else "" for cell in header]
+    if names:
+        names[0] = names[0].lstrip("\ufeff")  # a BOM the CSV's decoding left
     positions: dict[str, int] = {}
     ok = True
     for index, name in enumerate(names):
@@ -51,13 +176,17 @@ def column_order(worksheet, spec: SheetSpec, result: ImportResult) -> list[int] 
     return [positions[name] for name in spec.columns] if ok else None
 
 
-def iter_rows(worksheet, order: list[int]) -> Iterator[tuple[int, tuple]]:
-    """(Excel row number, values in the spec's column order) for every row that is not blank."""
+def iter_rows(rows: Iterator, order: list[int]) -> Iterator[tuple[int, tuple]]:
+    """(row number in the file, values in the spec's column order) for every row after the header that is not
+    blank; ``rows`` has already given its header."""
     width = max(order) + 1
-    for number, row in enumerate(worksheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True), HEADER_ROW + 1):
+    in_order = order == list(range(width))
+    for number, row in enumerate(rows, HEADER_ROW + 1):
         if len(row) < width:
-            row = (*row, *(None,) * (width - len(row)))
-        values = tuple(row[index] for index in order)
-        if all(is_blank(value) for value in values):
+            row = (*row, *("",) * (width - len(row)))
+        values = tuple(row[:width]) if in_order else tuple([row[index] for index in order])
+        first = values[0]
+        # The first column (小区编码, 工号) is filled on nearly every row: then the row is not blank.
+        if (first.__class__ is not str or not first.strip()) and all(is_blank(value) for value in values):
             continue
         yield number, values

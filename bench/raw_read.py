@@ -1,0 +1,41 @@
+"""The floor the import is measured against: read every sheet of a workbook with python-calamine and COPY all its
+rows, as text, into one temporary table with no constraints, in one transaction.
+
+    .venv/bin/python bench/raw_read.py LEDGER.xlsx DATABASE_URL
+
+No checking, no lookups, no ids, no triggers: what reading the file and moving its rows into PostgreSQL costs at
+least. Prints JSON: rows copied and seconds for the read and the COPY.
+"""
+
+import json
+import sys
+import time
+
+import psycopg
+from python_calamine import CalamineWorkbook
+
+WIDTH = 12  # the widest sheet (房屋)
+
+
+def main(path: str, url: str) -> int:
+    started = time.perf_counter()
+    book = CalamineWorkbook.from_path(path)
+    sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    read = time.perf_counter() - started
+    count = 0
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        columns = ", ".join(f"c{i} text" for i in range(WIDTH))
+        cursor.execute(f"CREATE TEMPORARY TABLE raw_rows (sheet text, {columns})")
+        with cursor.copy("COPY raw_rows FROM STDIN") as copy:
+            for name, rows in sheets.items():
+                for row in rows[1:]:
+                    cells = ["" if value is None else str(value) for value in row[:WIDTH]]
+                    copy.write_row([name, *cells, *[None] * (WIDTH - len(cells))])
+                    count += 1
+        connection.commit()
+    print(json.dumps({"rows": count, "read_seconds": round(read, 2), "total_seconds": time.perf_counter() - started}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))
