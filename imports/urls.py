@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.import_upload, name="import_upload"),
     path("template.xlsx", views.import_template, name="import_template"),
     path("<uuid:token>/", views.import_preview, name="import_preview"),
+    path("other/", include("imports.sources.urls")),
 ]
