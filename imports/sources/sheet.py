@@ -91,15 +91,15 @@ def normalise_header(value) -> str:
 
 
 def find_header(sheet: SourceSheet, score) -> int:
-    """The Excel number of the header row: the row among the first ones with the most columns ``score`` knows.
+    """The Excel number of the header row: among the first rows, the one whose header names (header_names: its
+    own cells, and for its empty cells the nearest above) ``score`` counts most of.
 
-    A title row above it, or a row of group headings merged over several columns, scores less: with merged cells
-    filled, the lowest header row carries every column's own name.
+    So a title row above the header scores less, and under group headings (计费周期 over 开始时间 and 结束时间,
+    merged or not) the lower row wins, carrying the names of the columns above it too.
     """
     best, best_score = 0, 0
     for number in range(1, min(len(sheet), HEADER_SEARCH_ROWS) + 1):
-        names = [normalise_header(cell) for cell in sheet.row(number)]
-        found = score(names)
+        found = score(header_names(sheet, number))
         # A tie goes to the lower of two adjacent rows (sub-headings under merged group headings), never further.
         if found > best_score or (found == best_score and found > 0 and number == best + 1):
             best, best_score = number, found
