@@ -101,6 +101,9 @@ def source_preview(request, token):
     settings_form = SourceSettingsForm(instance=settings)
     mapping_form = None
     if layout is not None:
+        if stored.mapping is None and recorded is None:
+            # Fixed at the first preview, so that the file is imported as it was previewed.
+            stored.set_mapping(_mapping(stored, layout, community))
         mapping_form = MappingForm(layout=layout, initial_mapping=_mapping(stored, layout, community))
     if request.method == "POST" and recorded is None:
         action = request.POST.get("action")
