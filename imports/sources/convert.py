@@ -103,13 +103,6 @@ class Conversion:
     def payment(self, key: HouseholdKey, paid_on: date, amount: Decimal, channel: str, receipt: str, note: str, origin):
         self.payments.append(((*key, paid_on, f"{amount:.2f}", channel, receipt, note[:300]), origin))
 
-    @property
-    def skipped_blank(self) -> int:
-        return sum(1 for item in self.skipped if item.reason == BLANK_ROW)
-
-
-BLANK_ROW = _("空行")
-
 
 def due_date(settings: SourceSettings | None, start: date, end: date) -> date:
     """The due date of a charge whose sheet gives none: the community's rule, the period's start by default."""
@@ -220,7 +213,7 @@ def data_rows(conversion: Conversion, sheet, header_row: int, names_household):
     for number in range(header_row + 1, len(sheet) + 1):
         row = sheet.row(number)
         if is_blank_row(row):
-            conversion.skip(sheet=sheet.name, row=number, reason=BLANK_ROW)
+            conversion.skip(sheet=sheet.name, row=number, reason=_("空行"))
             continue
         label = totals_label(row)
         if label:

@@ -413,7 +413,7 @@ class _Reader:
             self.unchanged_payments += 1
         else:
             number = f"{base}-{len(before) + 1}" if before else base
-            note = note or _("按欠费明细导入的已缴部分")
+            note = note or "按欠费明细导入的已缴部分"  # data, in the ledger's language
             self.conversion.payment(key, paid_on, paid - total_before, self.channel, number, note, origin)
 
     def finish(self) -> None:

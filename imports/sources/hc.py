@@ -202,9 +202,8 @@ def _read_history(conversion, columns: _Columns, settings, channel: str, periods
             receipts[identity] += 1
             digest = hashlib.sha1(identity.encode(), usedforsecurity=False).hexdigest()[:16].upper()
             receipt = f"{RECEIPT_PREFIX}{digest}" + (f"-{receipts[identity]}" if receipts[identity] > 1 else "")
-            note = "; ".join(
-                part for part in (_("HC缴费历史"), cashier and _("收银员 %(name)s") % {"name": cashier}, remark) if part
-            )
+            # Kept with the payment as data, in the ledger's language (not the uploader's).
+            note = "; ".join(part for part in ("HC缴费历史", cashier and f"收银员 {cashier}", remark) if part)
             origin = cells.origin(**_HOUSE, 收款日期="缴费时间", 金额="实缴金额", 收款方式="", 收据号="", 备注="备注")
             conversion.payment(house, paid_on, paid, channel, receipt, note, origin)
 
