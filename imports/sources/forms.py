@@ -67,6 +67,7 @@ class MappingForm(forms.Form):
         for column in layout.columns:
             self.fields[f"column_{column.index}"] = forms.ChoiceField(
                 label=column.label,
+                help_text=layout.sample(column.index),
                 choices=Field.choices,
                 required=False,
                 initial=initial_mapping.get(column.index, Field.IGNORE),

@@ -105,6 +105,14 @@ class Layout:
     columns: list[Column]
     ignored_sheets: list[str]
 
+    def sample(self, index: int) -> str:
+        """The column's first value below the header, shown beside its select."""
+        for row in self.sheet.rows[self.header_row :]:
+            value = _cell(row, index)
+            if value is not None:
+                return cell_text(value)[:40]
+        return ""
+
     def initial(self, saved: dict[str, str]) -> dict[int, str]:
         """Each column's field: as mapped last time for this header, else as recognised; a field once only."""
         mapping, taken = {}, set()

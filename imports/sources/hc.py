@@ -108,10 +108,32 @@ def hc_convert(*, path, community, channel: str) -> Conversion:
     return conversion
 
 
+def _meanings(sheet: str) -> dict[str, str]:
+    """What each HC column becomes here, for the report."""
+    owed = sheet == FEES_SHEET
+    return {
+        "房屋编号": _("房屋(楼栋-单元-房号)"),
+        "费用名称": _("费用项目"),
+        "收费项目": _("费用项目"),
+        "开始时间": _("所属期起"),
+        "结束时间": _("所属期止"),
+        "金额": _("应收金额(所欠金额)"),
+        "缴费时间": _("收款日期"),
+        "应缴金额": _("应收金额"),
+        "实缴金额": _("收款金额(已复核)"),
+        "收银员": _("收款备注"),
+        "备注": _("收款备注"),
+        "业主": _("业主姓名") if owed else "",
+        "电话": _("联系电话") if owed else "",
+        "面积": _("建筑面积") if owed else "",
+    }
+
+
 def _recognise(conversion: Conversion, columns: _Columns, required: tuple[str, ...]) -> None:
+    meanings = _meanings(columns.sheet.name)
     for name in (*required, *OPTIONAL):
-        if name in columns.index:
-            conversion.recognised.append((f"{columns.sheet.name} · {columns.label(name)}", name))
+        if name in columns.index and meanings.get(name):
+            conversion.recognised.append((f"{columns.sheet.name} · {columns.label(name)}", meanings[name]))
 
 
 class _Cells:

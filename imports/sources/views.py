@@ -17,7 +17,7 @@ from core.roles import FINANCE, MANAGER, has_role
 from ..models import SourceSettings
 from .convert import Conversion, conversion_import
 from .forms import MappingForm, Source, SourceSettingsForm, SourceUploadForm
-from .freeform import Layout, freeform_convert, freeform_layout
+from .freeform import Layout, freeform_convert, freeform_layout, mapping_problems
 from .hc import hc_convert
 from .report import skipped_summary
 from .settings import source_settings_update
@@ -138,6 +138,8 @@ def source_preview(request, token):
         context["imported_at"] = datetime.fromisoformat(recorded["imported_at"])
     elif layout_error:
         context["file_error"] = layout_error
+    elif mapping_form is not None and not mapping_form.is_bound and mapping_problems(stored.mapping):
+        context["mapping_problems"] = mapping_problems(stored.mapping)
     elif mapping_form is None or not mapping_form.is_bound or mapping_form.is_valid():
         conversion = _convert(stored, community, layout)
         result = conversion_import(conversion=conversion, dry_run=True, user=request.user)
