@@ -506,3 +506,35 @@ def test_freeform_mapping_problems_are_reported(tmp_path, community, finance_use
     assert "请指定应收金额或欠费金额所在的列" in reasons
     assert "请指定所属期(或所属期起)所在的列" in reasons
     assert not Charge.objects.exists()
+
+
+def test_hc_period_paid_in_instalments_is_one_charge_and_two_payments(tmp_path, community, finance_user):
+    history = [
+        ["1-1-101", "物业费", "1", "2024-03-01", "2024-03-31", "2024-03-05", "600", "200", "李四", ""],
+        ["1-1-101", "物业费", "1", "2024-03-01", "2024-03-31", "2024-03-20", "600", "¥300.00", "李四", ""],
+    ]
+    fees = [["1-1-101", "物业费", "2024-03-01", "2024-03-31", "100"]]
+    path = hc_workbook(tmp_path / "hc.xlsx", fees, history)
+
+    conversion, result = hc_import(path, community, finance_user)
+
+    assert result.ok, result.errors
+    assert list(Charge.objects.values_list("amount", flat=True)) == [Decimal("600.00")]
+    assert sorted(Payment.objects.values_list("paid_on", "amount")) == [
+        (date(2024, 3, 5), Decimal("200.00")),
+        (date(2024, 3, 20), Decimal("300.00")),
+    ]
+    assert len(set(Payment.objects.values_list("receipt_no", flat=True))) == 2
+
+
+def test_hc_history_rows_of_one_period_must_agree(tmp_path, community, finance_user):
+    history = [
+        ["1-1-101", "物业费", "1", "2024-03-01", "2024-03-31", "2024-03-05", "600", "200", "", ""],
+        ["1-1-101", "物业费", "1", "2024-03-01", "2024-03-31", "2024-03-20", "650", "300", "", ""],
+    ]
+    path = hc_workbook(tmp_path / "hc.xlsx", history=history)
+
+    _conversion, result = hc_import(path, community, finance_user)
+
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("房屋缴费历史", 4, "应缴金额(G 列)")]
+    assert not Payment.objects.exists()
