@@ -538,3 +538,36 @@ def test_hc_history_rows_of_one_period_must_agree(tmp_path, community, finance_u
 
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("房屋缴费历史", 4, "应缴金额(G 列)")]
     assert not Payment.objects.exists()
+
+
+def test_command_imports_an_hc_export(tmp_path, community):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = hc_workbook(tmp_path / "hc.xlsx", HC_FEES, HC_HISTORY)
+    out = StringIO()
+    call_command("import_from_other_system", str(path), "--source", "hc", "--community", "YG", "--dry-run", stdout=out)
+    assert "试运行" in out.getvalue() and "合计行" in out.getvalue()
+    assert not Charge.objects.exists()
+
+    call_command("import_from_other_system", str(path), "--source", "hc", "--community", "YG", stdout=StringIO())
+    assert Charge.objects.count() == 4
+
+    bad = hc_workbook(tmp_path / "bad.xlsx", [["1-1-101", "物业费", "2024-13-01", "2024-01-31", "1"]])
+    with pytest.raises(CommandError):
+        call_command("import_from_other_system", str(bad), "--source", "hc", "--community", "YG", stdout=StringIO())
+
+
+def test_command_reads_a_freeform_sheet_with_the_saved_mapping(tmp_path, community):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    SourceSettings.objects.create(community=community, column_mapping={"物业费": Field.CHARGED})
+    rows = [["房号", "月份", "物业费"], ["3-2-1201", "2026-01", "¥1,200.00"]]
+    path = write_workbook(tmp_path / "qf.xlsx", {"欠费明细": rows})
+
+    call_command("import_from_other_system", str(path), "--source", "freeform", "--community", "YG", stdout=StringIO())
+
+    assert Charge.objects.get().amount == Decimal("1200.00")
