@@ -571,3 +571,19 @@ def test_command_reads_a_freeform_sheet_with_the_saved_mapping(tmp_path, communi
     call_command("import_from_other_system", str(path), "--source", "freeform", "--community", "YG", stdout=StringIO())
 
     assert Charge.objects.get().amount == Decimal("1200.00")
+
+
+def test_freeform_reimport_changes_nothing(tmp_path, community, finance_user):
+    path = write_workbook(tmp_path / "qf.xlsx", {"1月欠费明细": freeform_rows()}, {"1月欠费明细": ["A1:I1"]})
+    assert freeform_import(path, community, finance_user)[1].ok
+    before = (list(Charge.objects.values_list("pk", "amount")), list(Payment.objects.values_list("pk", "amount")))
+
+    conversion, again = freeform_import(path, community, finance_user)
+
+    assert again.written
+    assert (
+        list(Charge.objects.values_list("pk", "amount")),
+        list(Payment.objects.values_list("pk", "amount")),
+    ) == before
+    assert again.counts["应收"].unchanged == 3 and again.counts["应收"].created == 0
+    assert "没有新的收款" in " ".join(conversion.notes)
