@@ -166,6 +166,10 @@ def _confirm(request, stored: SourceUpload, community: Community, layout: Layout
     if not stored.claim():
         messages.info(request, _("该文件正在导入,没有重复导入。"))
         return redirect("import_other_preview", token=stored.token)
+    if SourceUpload(stored.token).recorded() is not None:  # imported by a request that held the claim before
+        stored.release()
+        messages.info(request, _("该文件已导入,没有重复导入。"))
+        return redirect("import_other_preview", token=stored.token)
     try:
         conversion = _convert(stored, community, layout)
         result = conversion_import(conversion=conversion, dry_run=False, user=request.user)
