@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("template.xlsx", views.import_template, name="import_template"),
     path("<uuid:token>/", views.import_preview, name="import_preview"),
     path("<uuid:token>/status/", views.import_status, name="import_status"),
+    path("other/", include("imports.sources.urls")),
 ]

@@ -1,0 +1,224 @@
+"""The pages for files from other systems: upload, rules, mapping, preview, confirm; who may use them."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from arrears.models import Charge, Payment
+from core.roles import FINANCE, LEGAL, MANAGER, SERVICE, STAFF, SUPERVISOR
+from imports.models import DueDateRule, SourceSettings
+from imports.sources.freeform import Field
+from tests.factories import CommunityFactory
+from tests.sources_support import HC_FEES_MERGES, hc_fees
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SOME_TOKEN = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(code="YG", name="阳光花园")
+
+
+@pytest.fixture
+def finance_client(client, user_with_role):
+    client.force_login(user_with_role(FINANCE))
+    return client
+
+
+def workbook_bytes(sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for cells in (merges or {}).get(name, []):
+            sheet.merge_cells(cells)
+    stream = BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def hc_file() -> bytes:
+    rows = hc_fees(
+        ["1-1-101", "物业费", "2024-01-01", "2024-01-31", "¥1,000.00"],
+        [None] * 5,
+        ["合计", None, None, None, "1,000.00"],
+    )
+    return workbook_bytes({"房屋费用信息": rows}, {"房屋费用信息": HC_FEES_MERGES})
+
+
+def freeform_file(amount_header="应收") -> bytes:
+    rows = [["房号", "月份", amount_header], ["3-2-1201", "2026-01", "¥1,200.00"], ["合计", None, "1,200.00"]]
+    return workbook_bytes({"欠费明细": rows})
+
+
+def upload(client, community, content: bytes, *, source="hc", name="export.xlsx"):
+    data = {
+        "source": source,
+        "community": community.pk,
+        "channel": "现金",
+        "fee_item": "物业费",
+        "file": SimpleUploadedFile(name, content, content_type=XLSX),
+    }
+    return client.post(reverse("import_other_upload"), data)
+
+
+def preview_url(response) -> str:
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def urls() -> list[str]:
+    return [reverse("import_other_upload"), reverse("import_other_preview", kwargs={"token": SOME_TOKEN})]
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    for url in urls():
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize("role", [SUPERVISOR, STAFF, SERVICE, LEGAL])
+def test_other_roles_are_refused(client, user_with_role, community, role):
+    client.force_login(user_with_role(role))
+    for url in urls():
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"action": "confirm"}).status_code == 403
+    assert upload(client, community, hc_file()).status_code == 403
+
+
+@pytest.mark.parametrize("role", [FINANCE, MANAGER])
+def test_finance_and_managers_may_import(client, user_with_role, community, role):
+    client.force_login(user_with_role(role))
+    assert client.get(reverse("import_other_upload")).status_code == 200
+    url = preview_url(upload(client, community, hc_file()))
+    assert client.get(url).status_code == 200
+
+
+def test_the_import_page_links_here(finance_client):
+    page = finance_client.get(reverse("import_upload")).content.decode()
+    assert reverse("import_other_upload") in page
+
+
+def test_unknown_upload_is_not_found(finance_client):
+    assert finance_client.get(reverse("import_other_preview", kwargs={"token": uuid.uuid4()})).status_code == 404
+
+
+def test_only_workbooks_are_accepted(finance_client, community):
+    response = upload(finance_client, community, b"a,b\n1,2\n", name="export.csv")
+    assert response.status_code == 200
+    assert "请上传 .xlsx 或 .xls 格式的 Excel 文件" in response.content.decode()
+    response = upload(finance_client, community, b"not a workbook", name="export.xlsx")
+    assert "文件不是有效的 Excel 工作簿" in response.content.decode()
+
+
+def test_hc_preview_reports_then_confirm_writes_once(finance_client, community):
+    url = preview_url(upload(finance_client, community, hc_file()))
+
+    page = finance_client.get(url).content.decode()
+    assert "房屋编号(A 列)" in page
+    assert "空行" in page and "合计行" in page
+    assert "确认导入" in page
+    assert not Charge.objects.exists()  # the preview writes nothing
+
+    response = finance_client.post(url, {"action": "confirm"})
+    assert response.status_code == 302
+    charge = Charge.objects.get()
+    assert (charge.amount, charge.due_date) == (Decimal("1000.00"), date(2024, 1, 1))
+    assert "已导入" in finance_client.get(url).content.decode()
+
+    finance_client.post(url, {"action": "confirm"})
+    assert Charge.objects.count() == 1
+
+
+def test_the_due_date_rule_is_saved_for_the_community(finance_client, community):
+    url = preview_url(upload(finance_client, community, hc_file()))
+
+    response = finance_client.post(
+        url, {"action": "settings", "due_date_rule": DueDateRule.PERIOD_END, "due_days_after": "5"}
+    )
+    assert response.status_code == 302
+    finance_client.post(url, {"action": "confirm"})
+
+    assert SourceSettings.objects.get(community=community).due_date_rule == DueDateRule.PERIOD_END
+    assert Charge.objects.get().due_date == date(2024, 2, 5)
+
+
+def test_errors_name_the_original_row_and_column(finance_client, community):
+    rows = hc_fees(["1-1-101", "物业费", "2024-01-01", "2024-01-31", "一千"])
+    url = preview_url(upload(finance_client, community, workbook_bytes({"房屋费用信息": rows})))
+
+    page = finance_client.get(url).content.decode()
+
+    assert "房屋费用信息" in page and "金额(E 列)" in page and "金额格式错误" in page
+    assert "确认导入" not in page
+    finance_client.post(url, {"action": "confirm"})
+    assert not Charge.objects.exists()
+
+
+def test_freeform_mapping_is_chosen_saved_and_reused(finance_client, community):
+    # 物业费 is not a header the preview recognises: finance maps it.
+    url = preview_url(upload(finance_client, community, freeform_file("物业费"), source="freeform"))
+    page = finance_client.get(url).content.decode()
+    assert "请指定应收金额或欠费金额所在的列" in page
+    assert 'name="column_2"' in page
+
+    response = finance_client.post(
+        url, {"action": "mapping", "column_0": Field.HOUSEHOLD, "column_1": Field.PERIOD, "column_2": Field.CHARGED}
+    )
+    assert response.status_code == 302
+    assert SourceSettings.objects.get(community=community).column_mapping == {
+        "房号": Field.HOUSEHOLD,
+        "月份": Field.PERIOD,
+        "物业费": Field.CHARGED,
+    }
+    page = finance_client.get(url).content.decode()
+    assert "确认导入" in page and "合计行" in page
+    assert not Charge.objects.exists()
+
+    # Next month's file with the same headers is read with the saved mapping, untouched.
+    next_month = preview_url(upload(finance_client, community, freeform_file("物业费"), source="freeform"))
+    page = finance_client.get(next_month).content.decode()
+    assert f'<option value="{Field.CHARGED}" selected>' in page
+    assert "确认导入" in page
+    finance_client.post(next_month, {"action": "confirm"})
+    assert Charge.objects.get().amount == Decimal("1200.00")
+
+
+def test_freeform_mapping_may_not_use_a_field_twice(finance_client, community):
+    url = preview_url(upload(finance_client, community, freeform_file(), source="freeform"))
+
+    response = finance_client.post(
+        url, {"action": "mapping", "column_0": Field.HOUSEHOLD, "column_1": Field.CHARGED, "column_2": Field.CHARGED}
+    )
+
+    assert response.status_code == 200
+    assert "只能对应一列" in response.content.decode()
+    assert not SourceSettings.objects.exists()
+
+
+def test_freeform_confirm_saves_the_mapping_used(finance_client, community):
+    url = preview_url(upload(finance_client, community, freeform_file(), source="freeform"))
+
+    finance_client.post(url, {"action": "confirm"})
+
+    assert Charge.objects.get().amount == Decimal("1200.00")
+    assert SourceSettings.objects.get(community=community).column_mapping["应收"] == Field.CHARGED
+    assert not Payment.objects.exists()
