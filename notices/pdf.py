@@ -70,15 +70,20 @@ class RenderedDocuments:
 
 def render_documents(htmls: Iterable[str]) -> RenderedDocuments:
     """Lay out each HTML document alone (its own page numbers) and write all their pages as one PDF."""
-    from weasyprint import HTML
-
-    base_url, fonts = _base_url(), font_config()
-    documents = [HTML(string=html, base_url=base_url).render(font_config=fonts) for html in htmls]
+    documents = [_layout(html) for html in htmls]
     if not documents:
         raise ValueError("no document to render")
-    pages = [page for document in documents for page in document.pages]
-    pdf = documents[0].copy(pages).write_pdf()
-    return RenderedDocuments(pdf=pdf, page_counts=[len(document.pages) for document in documents])
+    return RenderedDocuments(pdf=_write(documents), page_counts=[len(document.pages) for document in documents])
+
+
+def _layout(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=_base_url()).render(font_config=font_config())
+
+
+def _write(documents) -> bytes:
+    return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
 
 
 def split_pages(pdf: bytes, ranges: Sequence[range]) -> list[bytes]:
