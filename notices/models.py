@@ -223,3 +223,39 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} · {self.get_method_display()} · {self.delivered_on}"
+
+
+class PdfJobKind(models.TextChoices):
+    PUBLICITY_BUILDING = "publicity_building", _("楼栋欠费公示")
+    PUBLICITY_COMMUNITY = "publicity_community", _("全小区欠费公示")
+
+
+class PdfJob(models.Model):
+    """A PDF made by a Celery job rather than in the request (the 公示 of a building or a whole community), with its
+    progress for the page that polls it and the file once done. Only the person who asked for it opens it."""
+
+    kind = models.CharField(_("类型"), max_length=30, choices=PdfJobKind.choices)
+    community = models.ForeignKey("arrears.Community", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("arrears.Building", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    as_of = models.DateField(_("公示日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    pdf = models.FileField(_("PDF"), upload_to="notices/jobs/", blank=True)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("最近进度"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("PDF 生成任务")
+        verbose_name_plural = _("PDF 生成任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.as_of}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)

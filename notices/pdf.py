@@ -70,19 +70,21 @@ class RenderedDocuments:
 
 def render_documents(htmls: Iterable[str]) -> RenderedDocuments:
     """Lay out each HTML document alone (its own page numbers) and write all their pages as one PDF."""
-    documents = [_layout(html) for html in htmls]
+    documents = [layout_document(html) for html in htmls]
     if not documents:
         raise ValueError("no document to render")
-    return RenderedDocuments(pdf=_write(documents), page_counts=[len(document.pages) for document in documents])
+    return RenderedDocuments(pdf=write_documents(documents), page_counts=[len(d.pages) for d in documents])
 
 
-def _layout(html: str):
+def layout_document(html: str):
+    """One HTML document laid out in pages (a WeasyPrint ``Document``), not yet written."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=_base_url()).render(font_config=font_config())
 
 
-def _write(documents) -> bytes:
+def write_documents(documents) -> bytes:
+    """The pages of the laid-out documents, in order, as one PDF (each font subset and embedded once)."""
     return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
 
 

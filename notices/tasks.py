@@ -96,3 +96,22 @@ def render_part(self, part_id: int) -> dict:
     except Exception:
         return {"part": part_id, "status": "failed"}
     return {"part": part_id, "batch": batch_id, "status": batch.status if batch else "running"}
+
+
+@shared_task(name="notices.render_pdf_job", **JOB_OPTIONS)
+def render_pdf_job(self, job_id: int) -> dict:
+    """Make a PDF job's file (the 公示 of a building or a community); safe to run twice."""
+    from .models import PdfJob
+    from .pdf_jobs import pdf_job_run
+
+    try:
+        job = pdf_job_run(job_id=job_id)
+    except PdfJob.DoesNotExist:
+        return {"job": job_id, "status": "missing"}
+    except TEMPORARY_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            PdfJob.objects.filter(pk=job_id).update(status="failed", error=failure_reason(exc)[:300])
+        raise
+    except Exception:
+        return {"job": job_id, "status": "failed"}  # recorded on the job
+    return {"job": job.pk, "status": job.status}
