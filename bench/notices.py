@@ -50,10 +50,10 @@ PLAIN = textwrap.dedent(
     import resource, sys, time
     from weasyprint import HTML
     html = open(sys.argv[1], encoding="utf-8").read()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     pdf = HTML(string=html, base_url=sys.argv[2]).write_pdf()
-    seconds = time.perf_counter() - started
-    print(seconds, len(pdf), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(seconds, len(pdf), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cpu)
     """
 )
 
@@ -155,18 +155,21 @@ def part_one(args, url: str) -> None:
     timers.wrap(pdf, "write_documents", "WeasyPrint write_pdf of each part (fonts subset once)")
     timers.wrap(rendering, "split_pages", "each letter's file cut out (pypdf)")
     timers.wrap(rendering, "merge_pdfs", "combined PDF from the parts")
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     batch = batch_create(
         criteria=BatchCriteria(community=community, level=NoticeLevel.DEMAND, as_of=as_of), enqueue=False
     )
     chose = time.perf_counter() - started
     batch = rendering.batch_render(batch_id=batch.pk)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     product_peak = peak_mb()
     count = batch.notices.count()
     combined = Path(settings.MEDIA_ROOT, batch.combined_pdf.name).stat().st_size
     singles = [Path(settings.MEDIA_ROOT, n.pdf.name).stat().st_size for n in batch.notices.all()]
-    print(f"batch of {count} letters ({batch.status}), parts of {args.chunk}: {seconds:.1f} s; {load()}")
+    print(
+        f"batch of {count} letters ({batch.status}), parts of {args.chunk}: {seconds:.1f} s "
+        f"({cpu:.1f} s of CPU in this process); {load()}"
+    )
     print(f"  choosing the households (batch_create): {chose:.2f} s")
     for label, spent in timers.seconds.items():
         print(f"  {label}: {spent:.2f} s")
@@ -203,15 +206,18 @@ def part_one(args, url: str) -> None:
         capture_output=True,
         text=True,
     ).stdout.split()
-    plain_seconds, plain_size, plain_peak = float(out[0]), int(out[1]), float(out[2])
+    plain_seconds, plain_size, plain_peak, plain_cpu = float(out[0]), int(out[1]), float(out[2]), float(out[3])
     print(
-        f"plain WeasyPrint, the same {count} letters as one document: {plain_seconds:.1f} s, "
+        f"plain WeasyPrint, the same {count} letters as one document: {plain_seconds:.1f} s "
+        f"({plain_cpu:.1f} s of CPU), "
         f"{plain_size / 1024 / count:.1f} KB a letter, peak {plain_peak:.0f} MB (its own process); {load()}"
     )
     ratio = seconds / plain_seconds
     print("goals for the batch:")
     print(f"  total {verdict(seconds, 30, 's')}")
     print(f"  ratio to plain {ratio:.2f} × (limit 1.30 ×: {'met' if ratio <= 1.3 else 'NOT met'})")
+    cpu_ratio = cpu / plain_cpu
+    print(f"  ratio of CPU time {cpu_ratio:.2f} × (the machine's load weighs less on it)")
     print(f"  combined PDF {verdict(combined / 1024 / count, 30, 'KB a letter')}")
     print(f"  peak memory {verdict(product_peak, 500, 'MB', '.0f')}")
 
@@ -276,11 +282,14 @@ def part_two(args, url: str) -> None:
             capture_output=True,
             text=True,
         ).stdout.split()
-        peaks = []
+        peaks, cpus = [], []
+        ticks = os.sysconf("SC_CLK_TCK")
         for proc in procs:
             try:
                 status = Path(f"/proc/{proc.pid}/status").read_text()
                 peaks.append(int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]))
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cpus.append((int(fields[11]) + int(fields[12])) / ticks)
             except (OSError, StopIteration):
                 peaks.append(0)
             proc.terminate()
@@ -291,7 +300,8 @@ def part_two(args, url: str) -> None:
         status, letters_count, parts, seconds = out[0], int(out[1]), int(out[2]), float(out[3])
         print(
             f"{workers} worker(s): {letters_count} letters ({status}) in {parts} parts: {seconds:.1f} s, "
-            f"{seconds * 1000 / max(letters_count, 1):.0f} ms a letter; worker peak "
+            f"{seconds * 1000 / max(letters_count, 1):.0f} ms a letter; CPU of the workers "
+            f"{' + '.join(f'{c:.0f}' for c in cpus)} s; worker peak "
             f"{max(peaks) / 1024:.0f} MB; {before} before, {load()} after"
         )
 
