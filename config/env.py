@@ -150,3 +150,16 @@ if not PUBLIC_BASE_URL and DEBUG:
 if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"PUBLIC_BASE_URL must start with http:// or https://, not {PUBLIC_BASE_URL!r}")
 OWNER_LINK_DAYS = int(env_number("OWNER_LINK_DAYS", "60", low=Decimal(1), high=Decimal(3650), integer=True))
+
+# Seconds Redis waits for a job's acknowledgement before handing it to another worker (a worker killed mid-job): longer
+# than any job with acks_late runs (the letters' parts stop after 11 minutes), short enough that such a job comes back
+# soon.
+CELERY_VISIBILITY_TIMEOUT = int(
+    env_number("CELERY_VISIBILITY_TIMEOUT", "1800", low=Decimal(900), high=Decimal(43200), integer=True)
+)
+# Letters laid out and written as one PDF (fonts embedded once) per part of a batch; bounds a worker's memory.
+NOTICE_CHUNK_SIZE = int(env_number("NOTICE_CHUNK_SIZE", "100", low=Decimal(10), high=Decimal(500), integer=True))
+# Minutes without news from a batch's job after which an operator may resume it (its worker taken to be dead).
+NOTICE_JOB_STALE_MINUTES = int(
+    env_number("NOTICE_JOB_STALE_MINUTES", "10", low=Decimal(1), high=Decimal(1440), integer=True)
+)

@@ -138,6 +138,11 @@ CELERY_RESULT_BACKEND = env.CELERY_RESULT_BACKEND
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a job not acknowledged within this many seconds (a worker killed mid-job); every acks_late job
+# stops well before it (notices.tasks), so a running job is never handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.CELERY_VISIBILITY_TIMEOUT}
+NOTICE_CHUNK_SIZE = env.NOTICE_CHUNK_SIZE
+NOTICE_JOB_STALE_MINUTES = env.NOTICE_JOB_STALE_MINUTES
 CELERY_BEAT_SCHEDULE: dict = {
     # The daily split at 06:00 local time (CELERY_TIMEZONE), before the collectors open their lists.
     "split-today": {"task": "assignments.split_today", "schedule": crontab(hour=6, minute=0)},

@@ -4,6 +4,7 @@
 ``render_letter_html`` and ``render_letter_pdf`` turn that into a document. Nothing here writes to the database.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,17 +12,18 @@ from functools import lru_cache
 from urllib.parse import quote
 
 import segno
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from arrears.models import Household
 from arrears.models.households import OwnerKind
 from arrears.money import ZERO
-from arrears.positions import charge_positions, position
+from arrears.positions import charge_positions, positions
 from arrears.templatetags.arrears_format import format_money
 
 from .models import NoticeLevel
-from .pdf import html_to_pdf
+from .pdf import RenderedDocuments, html_to_pdf, render_documents
 from .rmb import rmb_in_words
 from .wording import Wording, fill, wording_for
 
@@ -68,29 +70,47 @@ class LetterAmounts:
 
 def letter_amounts(household: Household, as_of: date) -> LetterAmounts:
     """The household's unpaid periods and totals as of ``as_of``: its position (arrears.positions), as the report."""
-    charges = charge_positions(Household.objects.filter(pk=household.pk), as_of)
-    standing = position(household, as_of)
-    lines = [
-        LetterLine(
-            fee_item=c.fee_item,
-            period_start=c.period_start,
-            period_end=c.period_end,
-            due_date=c.due_date,
-            outstanding=c.outstanding,
-            late_fee=c.late_fee,
-        )
-        for c in charges
-        if c.outstanding > ZERO
-    ]
+    return letter_amounts_for(Household.objects.filter(pk=household.pk), as_of).get(household.pk) or _no_amounts()
+
+
+def _no_amounts() -> LetterAmounts:
     return LetterAmounts(
-        lines=lines,
-        paid_late_fee=sum((c.late_fee for c in charges if c.outstanding <= ZERO), start=ZERO),
-        gross_late_fee=standing.late_fee_gross,
-        waived=standing.late_fee_waived,
-        principal=standing.principal,
-        late_fee=standing.late_fee,
-        first_unpaid=min((line.period_start for line in lines), default=None),
+        lines=[], paid_late_fee=ZERO, gross_late_fee=ZERO, waived=ZERO, principal=ZERO, late_fee=ZERO, first_unpaid=None
     )
+
+
+def letter_amounts_for(households: QuerySet[Household], as_of: date) -> dict[int, LetterAmounts]:
+    """{household id: letter amounts} for every household of the queryset with a charge due before ``as_of``, in a
+    fixed number of queries (a batch's chunk of letters asks once, not once per letter)."""
+    standings = positions(households, as_of)
+    charges: dict[int, list] = defaultdict(list)
+    for charge in charge_positions(households, as_of):
+        charges[charge.household_id].append(charge)
+    found = {}
+    for household_id, standing in standings.items():
+        own = charges.get(household_id, [])
+        lines = [
+            LetterLine(
+                fee_item=c.fee_item,
+                period_start=c.period_start,
+                period_end=c.period_end,
+                due_date=c.due_date,
+                outstanding=c.outstanding,
+                late_fee=c.late_fee,
+            )
+            for c in own
+            if c.outstanding > ZERO
+        ]
+        found[household_id] = LetterAmounts(
+            lines=lines,
+            paid_late_fee=sum((c.late_fee for c in own if c.outstanding <= ZERO), start=ZERO),
+            gross_late_fee=standing.late_fee_gross,
+            waived=standing.late_fee_waived,
+            principal=standing.principal,
+            late_fee=standing.late_fee,
+            first_unpaid=min((line.period_start for line in lines), default=None),
+        )
+    return found
 
 
 def addressee_name(household: Household) -> str:
@@ -237,3 +257,8 @@ def render_letter_html(letter: Letter) -> str:
 
 def render_letter_pdf(letter: Letter) -> bytes:
     return html_to_pdf(render_letter_html(letter))
+
+
+def render_letters_pdf(letters: list[Letter]) -> RenderedDocuments:
+    """Several letters in one PDF (fonts embedded once), each laid out alone, with each letter's page count."""
+    return render_documents(render_letter_html(letter) for letter in letters)

@@ -1,8 +1,11 @@
 """Demand notices (催费通知): wording per community, numbered letters, rendering batches, delivery evidence."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models.ledger import MONEY
@@ -84,14 +87,67 @@ class NoticeBatch(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Set by the job whenever it reports progress: a batch open without news for NOTICE_JOB_STALE_MINUTES may be
+    # resumed by an operator (its worker is taken to be dead).
+    heartbeat_at = models.DateTimeField(_("最近进度"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open batch per community, level and date: a second one would give the same households a second
+            # letter of that level for that date under another number.
+            models.UniqueConstraint(
+                fields=["community", "level", "as_of"],
+                condition=Q(status__in=["queued", "running"]),
+                name="notice_batch_one_open",
+            )
+        ]
         verbose_name = _("通知书批次")
         verbose_name_plural = _("通知书批次")
 
     def __str__(self) -> str:
         return f"{self.community} · {self.get_level_display()} · {self.as_of}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+    @property
+    def last_news(self):
+        """When the job last reported (or the batch was made, before its job started)."""
+        return self.heartbeat_at or self.started_at or self.created_at
+
+    @property
+    def is_stale(self) -> bool:
+        """Open, but the job has not reported for NOTICE_JOB_STALE_MINUTES: its worker may have died."""
+        limit = timedelta(minutes=settings.NOTICE_JOB_STALE_MINUTES)
+        return self.is_open and self.last_news is not None and timezone.now() - self.last_news > limit
+
+    @property
+    def can_resume(self) -> bool:
+        return self.status == BatchStatus.FAILED or self.is_stale
+
+
+class NoticeBatchPart(models.Model):
+    """A run of a batch's letters rendered as one WeasyPrint document (fonts embedded once), then split per letter.
+
+    The parts are fixed when the batch's letters are numbered; a part is done when its PDF is stored. Workers render
+    parts independently (in parallel when there are several), and the combined PDF is the parts' PDFs in order.
+    """
+
+    batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveIntegerField()
+    notice_ids = models.JSONField(default=list)
+    pdf = models.FileField(upload_to="notices/batches/parts/", blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "index"]
+        constraints = [models.UniqueConstraint(fields=["batch", "index"], name="notice_batch_part_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.index}"
 
 
 class Notice(models.Model):
@@ -167,3 +223,39 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice} · {self.get_method_display()} · {self.delivered_on}"
+
+
+class PdfJobKind(models.TextChoices):
+    PUBLICITY_BUILDING = "publicity_building", _("楼栋欠费公示")
+    PUBLICITY_COMMUNITY = "publicity_community", _("全小区欠费公示")
+
+
+class PdfJob(models.Model):
+    """A PDF made by a Celery job rather than in the request (the 公示 of a building or a whole community), with its
+    progress for the page that polls it and the file once done. Only the person who asked for it opens it."""
+
+    kind = models.CharField(_("类型"), max_length=30, choices=PdfJobKind.choices)
+    community = models.ForeignKey("arrears.Community", on_delete=models.CASCADE, related_name="+")
+    building = models.ForeignKey("arrears.Building", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    as_of = models.DateField(_("公示日期"))
+    status = models.CharField(_("状态"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    pdf = models.FileField(_("PDF"), upload_to="notices/jobs/", blank=True)
+    error = models.CharField(_("错误"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("最近进度"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("PDF 生成任务")
+        verbose_name_plural = _("PDF 生成任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.as_of}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)

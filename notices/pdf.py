@@ -1,10 +1,19 @@
 """HTML to PDF with WeasyPrint, shared by the letters and the public arrears list (公示).
 
-One ``FontConfiguration`` per process: WeasyPrint then loads and subsets the Noto Sans CJK faces once per
-document instead of rediscovering them. Static files (the stylesheets under ``static/``) resolve through
-``base_url``; nothing is fetched over the network.
+One ``FontConfiguration`` per process: WeasyPrint then loads the Noto Sans CJK faces once instead of rediscovering
+them. Static files (the stylesheets under ``static/``) resolve through ``base_url``; nothing is fetched over the
+network.
+
+Many documents into one PDF (``render_documents``): each HTML document is laid out on its own, so its page counter
+and ``counter(pages)`` ("第 1 / 2 页") are its own, then the pages of all of them are written as ONE PDF. The fonts are
+then subset and embedded once for all of them instead of once per document: a batch of letters costs about what one
+long document costs, and its file about 10 KB a letter instead of 240 KB. ``split_pages`` cuts the per-document
+files back out of it by page ranges.
 """
 
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache, wraps
 
 from django.conf import settings
@@ -32,9 +41,64 @@ def font_config():
     return FontConfiguration()
 
 
+def _base_url() -> str:
+    return str(settings.BASE_DIR / "static")
+
+
 def html_to_pdf(html: str) -> bytes:
     """Render one HTML document to PDF bytes."""
     from weasyprint import HTML
 
-    base_url = str(settings.BASE_DIR / "static")
-    return HTML(string=html, base_url=base_url).write_pdf(font_config=font_config())
+    return HTML(string=html, base_url=_base_url()).write_pdf(font_config=font_config())
+
+
+@dataclass(frozen=True)
+class RenderedDocuments:
+    """One PDF holding several documents one after the other, and how many pages each has, in order."""
+
+    pdf: bytes
+    page_counts: list[int]
+
+    def ranges(self) -> list[range]:
+        """The 0-based page range of each document in ``pdf``."""
+        found, start = [], 0
+        for count in self.page_counts:
+            found.append(range(start, start + count))
+            start += count
+        return found
+
+
+def render_documents(htmls: Iterable[str]) -> RenderedDocuments:
+    """Lay out each HTML document alone (its own page numbers) and write all their pages as one PDF."""
+    documents = [layout_document(html) for html in htmls]
+    if not documents:
+        raise ValueError("no document to render")
+    return RenderedDocuments(pdf=write_documents(documents), page_counts=[len(d.pages) for d in documents])
+
+
+def layout_document(html: str):
+    """One HTML document laid out in pages (a WeasyPrint ``Document``), not yet written."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=_base_url()).render(font_config=font_config())
+
+
+def write_documents(documents) -> bytes:
+    """The pages of the laid-out documents, in order, as one PDF (each font subset and embedded once)."""
+    return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()
+
+
+def split_pages(pdf: bytes, ranges: Sequence[range]) -> list[bytes]:
+    """The pages of each range of ``pdf`` as a PDF of its own (pypdf; the fonts the pages use come along)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    parts = []
+    for pages in ranges:
+        writer = PdfWriter()
+        for index in pages:
+            writer.add_page(reader.pages[index])
+        out = io.BytesIO()
+        writer.write(out)
+        parts.append(out.getvalue())
+    return parts

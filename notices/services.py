@@ -1,21 +1,20 @@
-"""Writes of the notices app: wording, batches of letters and their rendering.
+"""Writes of the notices app: wording, batches of letters, queueing and resuming their rendering.
 
-``batch_create`` freezes the chosen households on a NoticeBatch and enqueues its job on commit; ``batch_render``
-(the job, also called synchronously by ``render_notices``) gives each household a numbered Notice and its PDF,
-then merges the letters into one PDF to print. Rendering is safe to run again: a household already holding a
-notice of the batch keeps it and its number; one whose PDF is missing is rendered again under the same number.
+``batch_create`` freezes the chosen households on a NoticeBatch and enqueues its job on commit; the job
+(``notices.tasks``, or ``batch_render`` in this process for ``render_notices``) numbers, renders and merges the
+letters: see ``notices.rendering``. Rendering is safe to run again: a household already holding a notice of the
+batch keeps it and its number; a part whose PDF is missing is rendered again under the same numbers.
 """
 
 import logging
-import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,18 +22,16 @@ from arrears.models import Community, Household
 from arrears.money import ZERO
 from arrears.positions import Position, in_arrears
 
-from .letters import addressee_name, build_letter, letter_amounts, render_letter_pdf
+from .letters import build_letter, render_letter_pdf
 from .models import BatchStatus, Notice, NoticeBatch, NoticeLevel, NoticeWording
-from .numbering import next_notice_number
 from .owner_links import owner_url_for
 from .pdf import in_document_language
-from .pdf_merge import merge_pdfs
+from .rendering import batch_mark_failed, batch_render, store_file
 from .wording import validate_text, wording_for
 
+__all__ = ["batch_mark_failed", "batch_render"]  # the rendering's entry points, where callers have found them
+
 logger = logging.getLogger(__name__)
-
-CHUNK = 50  # letters rendered between progress updates; bounds the rows held in memory at once
-
 
 # Wording ---------------------------------------------------------------------------------------------------------
 
@@ -138,10 +135,37 @@ def batch_preview(criteria: BatchCriteria) -> BatchPreview:
 # Batches ---------------------------------------------------------------------------------------------------------
 
 
+def _open_batch_message(community_id: int, level: str, as_of: date) -> str:
+    open_batch = (
+        NoticeBatch.objects.filter(
+            community_id=community_id, level=level, as_of=as_of, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+        )
+        .order_by("pk")
+        .first()
+    )
+    return _("同一小区、同一级别、同一计算截止日的批次 #%(pk)s 尚未完成:请等它完成,或在它的页面继续生成") % {
+        "pk": open_batch.pk if open_batch else "—"
+    }
+
+
 def batch_create(
     *, criteria: BatchCriteria, deadline: date | None = None, user=None, enqueue: bool = True
 ) -> NoticeBatch:
-    """Freeze the chosen households on a new batch and (by default) enqueue its rendering once committed."""
+    """Freeze the chosen households on a new batch and (by default) enqueue its rendering once committed.
+
+    Refused while a batch of the same community, level and date is open (a unique constraint, so also when two
+    people press 生成 at once); households already holding such a letter from an earlier batch are skipped when
+    the batch is rendered."""
+    key = {"community_id": criteria.community.pk, "level": criteria.level, "as_of": criteria.as_of}
+    if NoticeBatch.objects.filter(**key, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]).exists():
+        raise ValidationError(_open_batch_message(**key))
+    try:
+        return _batch_create(criteria=criteria, deadline=deadline, user=user, enqueue=enqueue)
+    except IntegrityError as exc:
+        raise ValidationError(_open_batch_message(**key)) from exc
+
+
+def _batch_create(*, criteria: BatchCriteria, deadline: date | None, user, enqueue: bool) -> NoticeBatch:
     with transaction.atomic():
         rows = select_households(criteria)
         if not rows:
@@ -177,72 +201,30 @@ def batch_enqueue(batch: NoticeBatch) -> None:
 
 
 def batch_retry(*, batch: NoticeBatch) -> None:
-    """Queue a failed batch again: it resumes where it stopped."""
-    with transaction.atomic():
-        updated = NoticeBatch.objects.filter(pk=batch.pk, status=BatchStatus.FAILED).update(status=BatchStatus.QUEUED)
-        if not updated:
-            raise ValidationError(_("只有失败的批次可以重新生成"))
-        batch_enqueue(batch)
-
-
-def _mark_failed(batch_id: int, message: str) -> None:
-    batch = NoticeBatch.objects.get(pk=batch_id)
-    batch.errors = [*batch.errors, {"household": None, "message": message}]
-    batch.status = BatchStatus.FAILED
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["errors", "status", "finished_at"])
-
-
-def batch_mark_failed(*, batch_id: int, message: str) -> None:
-    """Record the job's final failure on its row (what the batch page shows)."""
-    _mark_failed(batch_id, message)
-
-
-def _notice_for(batch: NoticeBatch, household: Household, amounts, addressee: str) -> Notice:
-    """The batch's notice of this household: the existing one, or a new one under the next number."""
-    existing = Notice.objects.filter(batch=batch, household=household).first()
-    if existing is not None:
-        return existing
+    """Queue a failed batch again, or one whose job has not reported for NOTICE_JOB_STALE_MINUTES (its worker died):
+    it resumes where it stopped, the letters already numbered keep their numbers."""
+    now = timezone.now()
+    stale_before = now - timedelta(minutes=settings.NOTICE_JOB_STALE_MINUTES)
+    silent = Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, created_at__lt=stale_before)
+    resumable = Q(status=BatchStatus.FAILED) | (Q(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]) & silent)
     try:
         with transaction.atomic():
-            sequence, number = next_notice_number(
-                community_id=batch.community_id, community_code=batch.community.code, year=batch.as_of.year
+            updated = NoticeBatch.objects.filter(resumable, pk=batch.pk).update(
+                status=BatchStatus.QUEUED, heartbeat_at=now
             )
-            return Notice.objects.create(
-                community_id=batch.community_id,
-                household=household,
-                batch=batch,
-                level=batch.level,
-                year=batch.as_of.year,
-                sequence=sequence,
-                number=number,
-                as_of=batch.as_of,
-                deadline=batch.deadline,
-                addressee=addressee,
-                principal=amounts.principal,
-                late_fee=amounts.late_fee,
-                late_fee_waived=amounts.waived,
-                total=amounts.total,
-                first_unpaid=amounts.first_unpaid,
-                created_by=batch.created_by,
-            )
-    except IntegrityError:
-        # Another run of the same batch wrote it first; the rollback gave our number back.
-        return Notice.objects.get(batch=batch, household=household)
-
-
-def _store(field_file, name: str, content: bytes | File) -> str:
-    """Write a file under a fixed name, replacing an earlier one (a re-run overwrites, never adds a copy)."""
-    storage = field_file.storage
-    path = field_file.field.generate_filename(field_file.instance, name)
-    if storage.exists(path):
-        storage.delete(path)
-    return storage.save(path, content if isinstance(content, File) else ContentFile(content))
+            if not updated:
+                raise ValidationError(
+                    _("只有失败的批次,或 %(minutes)d 分钟未报告进度的批次,可以继续生成")
+                    % {"minutes": settings.NOTICE_JOB_STALE_MINUTES}
+                )
+            batch_enqueue(batch)
+    except IntegrityError as exc:
+        raise ValidationError(_open_batch_message(batch.community_id, batch.level, batch.as_of)) from exc
 
 
 @in_document_language
 def notice_render(*, notice: Notice, household: Household, wording=None, amounts=None) -> Notice:
-    """Render one notice's PDF from its household's ledger as of the notice's date and store it."""
+    """Render one notice's PDF alone from its household's ledger as of the notice's date and store it."""
     letter = build_letter(
         household,
         as_of=notice.as_of,
@@ -253,89 +235,7 @@ def notice_render(*, notice: Notice, household: Household, wording=None, amounts
         amounts=amounts,
         owner_url=owner_url_for(household),
     )
-    name = _store(notice.pdf, f"{notice.number}.pdf", render_letter_pdf(letter))
+    name = store_file(notice.pdf, f"{notice.number}.pdf", render_letter_pdf(letter))
     Notice.objects.filter(pk=notice.pk).update(pdf=name)
     notice.pdf.name = name
     return notice
-
-
-@in_document_language
-def batch_render(*, batch_id: int, chunk_size: int = CHUNK) -> NoticeBatch:
-    """Render every letter of a batch that has no PDF yet, then the combined PDF; safe to run again.
-
-    Marks the batch failed (with the error) on an unexpected exception and re-raises it.
-    """
-    claimed = (
-        NoticeBatch.objects.filter(pk=batch_id)
-        .exclude(status=BatchStatus.DONE)
-        .update(status=BatchStatus.RUNNING, started_at=timezone.now(), finished_at=None)
-    )
-    batch = NoticeBatch.objects.select_related("community").get(pk=batch_id)
-    if not claimed:
-        return batch  # already done: a second delivery of the job changes nothing
-    try:
-        _render_letters(batch, chunk_size)
-        _render_combined(batch)
-    except Exception as exc:
-        from .tasks import TEMPORARY_ERRORS
-
-        if not isinstance(exc, TEMPORARY_ERRORS):
-            logger.exception("notice batch %s failed", batch_id)
-            _mark_failed(batch_id, _("生成失败:%(error)s") % {"error": exc})
-        raise
-    batch.refresh_from_db()
-    return batch
-
-
-def _render_letters(batch: NoticeBatch, chunk_size: int) -> None:
-    wording = wording_for(batch.community, batch.level)
-    ids = list(batch.household_ids)
-    skipped: list[dict] = []
-    for start in range(0, len(ids), chunk_size):
-        chunk = ids[start : start + chunk_size]
-        rendered = set(
-            Notice.objects.filter(batch=batch, household_id__in=chunk)
-            .exclude(pdf="")
-            .values_list("household_id", flat=True)
-        )
-        households = Household.objects.select_related("community", "building", "owner", "late_fee_override").in_bulk(
-            [pk for pk in chunk if pk not in rendered]
-        )
-        for pk in chunk:
-            household = households.get(pk)
-            if household is None:
-                continue
-            amounts = letter_amounts(household, batch.as_of)
-            existing = Notice.objects.filter(batch=batch, household=household).exists()
-            if amounts.principal <= ZERO and not existing:
-                skipped.append({"household": household.label, "message": _("计算截止日已无欠费,未生成")})
-                continue
-            notice = _notice_for(batch, household, amounts, addressee_name(household))
-            notice_render(notice=notice, household=household, wording=wording, amounts=amounts)
-        done = Notice.objects.filter(batch=batch).exclude(pdf="").count() + len(skipped)
-        NoticeBatch.objects.filter(pk=batch.pk).update(done=done, errors=skipped)
-
-
-def _render_combined(batch: NoticeBatch) -> None:
-    """Merge the batch's single PDFs, in the batch's household order, into the one file to print.
-
-    The merge holds one letter in memory at a time (``notices.pdf_merge``), so memory does not grow with the batch.
-    """
-    order = {pk: index for index, pk in enumerate(batch.household_ids)}
-    notices = sorted(
-        Notice.objects.filter(batch=batch).exclude(pdf="").only("pk", "household_id", "pdf"),
-        key=lambda n: order.get(n.household_id, len(order)),
-    )
-
-    def letters():
-        for notice in notices:
-            with notice.pdf.open("rb") as source:
-                yield source
-
-    with tempfile.TemporaryFile() as out:
-        merge_pdfs(letters(), out)
-        out.seek(0)
-        name = _store(batch.combined_pdf, f"batch-{batch.pk}.pdf", File(out))
-    NoticeBatch.objects.filter(pk=batch.pk).update(
-        combined_pdf=name, status=BatchStatus.DONE, finished_at=timezone.now()
-    )

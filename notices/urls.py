@@ -25,5 +25,8 @@ urlpatterns = [
     path("limitation/", limitation.LimitationRiskView.as_view(), name="limitation_risk"),
     # The public arrears list (公示): rooms and amounts, never names.
     path("publicity/", publicity.publicity_index, name="publicity_index"),
-    path("publicity/buildings/<int:pk>.pdf", publicity.publicity_download, name="publicity_pdf"),
+    path("publicity/jobs/new/", publicity.publicity_job_new, name="publicity_job_new"),
+    path("publicity/jobs/<int:pk>/", publicity.publicity_job, name="publicity_job"),
+    path("publicity/jobs/<int:pk>/progress/", publicity.publicity_job_progress, name="publicity_job_progress"),
+    path("publicity/jobs/<int:pk>/file.pdf", publicity.publicity_job_pdf, name="publicity_job_pdf"),
 ]

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from arrears.models import OwnerSegment
 from arrears.models.households import Segment
 from arrears.months import months_overdue
-from notices import services
+from notices import rendering, services
 from notices.models import BatchStatus, Notice, NoticeBatch, NoticeLevel
 from notices.services import BatchCriteria, batch_create, batch_render, select_households
 from tests.factories import UserFactory
@@ -119,32 +119,37 @@ def test_interrupted_batch_resumes_without_duplicates_or_gaps(community, househo
         household_in_arrears(community, building="7", room=f"{201 + n}", paid_late=False)
     batch = batch_create(criteria=criteria(community), enqueue=False)
     assert batch.total == 9
-    real_render = services.render_letter_pdf
+    real_render = rendering.render_letters_pdf
     calls = {"n": 0}
 
-    def failing_render(letter):
+    def failing_render(letters):
         calls["n"] += 1
-        if calls["n"] > 4:
+        if calls["n"] > 1:
             raise RuntimeError("printer on fire")
-        return real_render(letter)
+        return real_render(letters)
 
-    monkeypatch.setattr(services, "render_letter_pdf", failing_render)
+    monkeypatch.setattr(rendering, "render_letters_pdf", failing_render)
     with pytest.raises(RuntimeError):
         batch_render(batch_id=batch.pk, chunk_size=3)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.FAILED
-    assert "printer on fire" in batch.errors[-1]["message"]
-    assert batch.notices.exclude(pdf="").count() == 4
+    # The reason is in Chinese; the exception's own text stays in the log.
+    assert batch.errors[-1]["message"].startswith("生成失败:")
+    assert "printer on fire" not in batch.errors[-1]["message"]
+    assert batch.notices.exclude(pdf="").count() == 3  # the first part of three letters was stored
+    assert batch.parts.count() == 3
     numbered_before = dict(batch.notices.values_list("household_id", "number"))
+    assert len(numbered_before) == 9
 
-    monkeypatch.setattr(services, "render_letter_pdf", real_render)
+    monkeypatch.setattr(rendering, "render_letters_pdf", real_render)
     batch = batch_render(batch_id=batch.pk, chunk_size=3)
     assert batch.status == BatchStatus.DONE and batch.done == 9
     numbers = sorted(batch.notices.values_list("sequence", flat=True))
     assert numbers == list(range(1, 10))
-    # The letters numbered before the failure kept their numbers.
+    # The letters numbered before the failure kept their numbers, and the first part was not rendered again.
     after = dict(batch.notices.values_list("household_id", "number"))
-    assert all(after[pk] == number for pk, number in numbered_before.items())
+    assert after == numbered_before
+    assert calls["n"] == 2
     assert batch.notices.filter(pdf="").count() == 0
     assert len(PdfReader(batch.combined_pdf.path).pages) == 9
 
@@ -297,7 +302,7 @@ def test_batch_pages_do_not_query_per_notice(client, community, households, djan
     client.force_login(UserFactory(roles=["service"]))
     with django_assert_max_num_queries(7):
         assert client.get(reverse("notice_batch_detail", args=[batch.pk])).status_code == 200
-    for _ in range(2):
-        batch_create(criteria=criteria(community), enqueue=False, user=UserFactory())
+    for level in (NoticeLevel.REMINDER, NoticeLevel.LAWYER):  # one open batch per community, level and date
+        batch_create(criteria=criteria(community, level=level), enqueue=False, user=UserFactory())
     with django_assert_max_num_queries(5):
         assert client.get(reverse("notice_batch_list")).status_code == 200

@@ -57,11 +57,12 @@ def test_task_for_a_missing_batch_does_nothing():
 @pytest.mark.django_db
 def test_a_lasting_error_is_recorded_on_the_batch_without_retrying(monkeypatch):
     batch = make_batch(1)
-    monkeypatch.setattr("notices.services.render_letter_pdf", lambda letter: 1 / 0)
+    monkeypatch.setattr("notices.rendering.render_letters_pdf", lambda letters: 1 / 0)
     assert render_batch(batch.pk)["status"] == "failed"
     batch.refresh_from_db()
     assert batch.status == BatchStatus.FAILED
-    assert "division by zero" in batch.errors[-1]["message"]
+    # A reason in Chinese, never the exception's English text.
+    assert batch.errors[-1]["message"] == "生成失败:程序错误(ZeroDivisionError),详情已记入日志,请联系系统管理员"
 
 
 @pytest.mark.django_db
@@ -71,7 +72,7 @@ def test_a_temporary_error_is_raised_for_a_retry_and_not_recorded_as_failure(mon
     def database_away(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("notices.services.batch_render", database_away)
+    monkeypatch.setattr("notices.rendering.batch_start", database_away)
     with pytest.raises(TEMPORARY_ERRORS):
         render_batch(batch.pk)
     batch.refresh_from_db()

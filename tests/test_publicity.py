@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from arrears.models import Building
 from arrears.months import add_months, months_overdue
 from arrears.services import payment_verify
+from notices.models import PdfJob
 from notices.publicity import building_title, publicity_for, publicity_html
 from tests.factories import (
     BuildingFactory,
@@ -134,13 +136,39 @@ def pdf_pages(content: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
 
 
+@pytest.fixture
+def make_pdf(client, django_capture_on_commit_callbacks, settings, tmp_path):
+    """Ask for the 公示 as the page does (a job; without a broker it runs at once) and download its file."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def make(as_of: str | None = None, **target):
+        data = {key: value.pk for key, value in target.items()}
+        if as_of:
+            data["as_of"] = as_of
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("publicity_job_new"), data)
+        if response.status_code != 302:
+            return response
+        job = PdfJob.objects.latest("pk")
+        assert response["Location"] == reverse("publicity_job", args=[job.pk])
+        page = client.get(response["Location"]).content.decode()
+        assert reverse("publicity_job_pdf", args=[job.pk]) in page  # done: the download button
+        download = client.get(reverse("publicity_job_pdf", args=[job.pk]))
+        read = HttpResponse(b"".join(download.streaming_content), status=download.status_code)
+        for header in ("Content-Type", "Content-Disposition"):
+            read[header] = download[header]
+        return read
+
+    return make
+
+
 # The pages ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", ["manager", "service"])
-def test_pdf_lists_rooms_and_amounts_without_names(client, user_with_role, building, role):
+def test_pdf_lists_rooms_and_amounts_without_names(client, user_with_role, building, role, make_pdf):
     client.force_login(user_with_role(role))
-    response = client.get(reverse("publicity_pdf", args=[building.pk]), {"as_of": "2026-03-31"})
+    response = make_pdf("2026-03-31", building=building)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"] and ".pdf" in response["Content-Disposition"]
     text = "\n".join(pdf_pages(response.content))
@@ -152,12 +180,12 @@ def test_pdf_lists_rooms_and_amounts_without_names(client, user_with_role, build
     assert "3-1-401" not in text and "4-1-777" not in text
 
 
-def test_long_list_repeats_the_heading_on_every_page(client, user_with_role, building):
+def test_long_list_repeats_the_heading_on_every_page(client, user_with_role, building, make_pdf):
     for index in range(70):
         household = HouseholdFactory(community=building.community, building=building, unit="9", room=f"{index + 1}")
         owing(household, "10.00")
     client.force_login(user_with_role("manager"))
-    response = client.get(reverse("publicity_pdf", args=[building.pk]))
+    response = make_pdf(building=building)
     pages = pdf_pages(response.content)
     assert len(pages) >= 2
     for text in pages:
@@ -170,17 +198,21 @@ def test_long_list_repeats_the_heading_on_every_page(client, user_with_role, bui
 def test_other_roles_get_403(client, user_with_role, building, role):
     client.force_login(user_with_role(role))
     assert client.get(reverse("publicity_index")).status_code == 403
-    assert client.get(reverse("publicity_pdf", args=[building.pk])).status_code == 403
+    assert client.post(reverse("publicity_job_new"), {"building": building.pk}).status_code == 403
+    assert not PdfJob.objects.exists()
 
 
 def test_unknown_building_is_404_and_bad_dates_400(client, user_with_role, building):
     client.force_login(user_with_role("service"))
     missing = Building.objects.order_by("-pk").first().pk + 1
-    assert client.get(reverse("publicity_pdf", args=[missing])).status_code == 404
-    url = reverse("publicity_pdf", args=[building.pk])
-    assert client.get(url, {"as_of": "2026-02-30"}).status_code == 400
-    response = client.get(url, {"as_of": "2026-04-01"})
+    url = reverse("publicity_job_new")
+    assert client.post(url, {"building": missing}).status_code == 404
+    assert client.post(url, {"building": building.pk, "as_of": "2026-02-30"}).status_code == 400
+    response = client.post(url, {"building": building.pk, "as_of": "2026-04-01"})
     assert response.status_code == 400 and "不能晚于 2026-03-31" in response.content.decode()
+    assert client.post(url, {}).status_code == 400
+    assert client.get(url).status_code == 405
+    assert not PdfJob.objects.exists()
 
 
 def test_picker_lists_buildings_in_arrears_with_their_links(client, user_with_role, building):
@@ -193,7 +225,9 @@ def test_picker_lists_buildings_in_arrears_with_their_links(client, user_with_ro
         ("4", 1, Decimal("55.00")),
     ]
     content = response.content.decode()
-    assert reverse("publicity_pdf", args=[building.pk]) + "?as_of=2026-03-31" in content
+    assert reverse("publicity_job_new") in content
+    assert f'name="building" value="{building.pk}"' in content and 'name="as_of" value="2026-03-31"' in content
+    assert f'name="community" value="{community.pk}"' in content
     assert OWNER_NAME not in content
     earlier = client.get(reverse("publicity_index"), {"as_of": "2025-12-15"})
     assert earlier.context["communities"][0][1] == []
@@ -211,10 +245,43 @@ def test_building_title(name, title):
     assert building_title(name) == title
 
 
-def test_the_pdf_is_in_chinese_when_the_reader_uses_english(client, user_with_role, building):
+def test_the_pdf_is_in_chinese_when_the_reader_uses_english(client, user_with_role, building, make_pdf):
     client.force_login(user_with_role("manager"))
     client.cookies["django_language"] = "en"
     assert "Public arrears list" in client.get(reverse("publicity_index")).content.decode()
-    response = client.get(reverse("publicity_pdf", args=[building.pk]), {"as_of": "2026-03-31"})
+    response = make_pdf("2026-03-31", building=building)
     text = "\n".join(pdf_pages(response.content))
     assert "欠费本金" in text and "不含违约金" in text
+
+
+def test_a_whole_community_in_one_pdf_each_building_on_its_own_pages(client, user_with_role, building, make_pdf):
+    client.force_login(user_with_role("service"))
+    response = make_pdf("2026-03-31", community=building.community)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    pages = pdf_pages(response.content)
+    assert len(pages) == 2  # buildings 3 and 4, each its own list with its own page numbers
+    assert "3栋" in pages[0] and "3-1-201" in pages[0] and "4-1-777" not in pages[0]
+    assert "4栋" in pages[1] and "4-1-777" in pages[1] and "55.00" in pages[1]
+    assert all("第 1 / 1 页" in page for page in pages)
+    job = PdfJob.objects.get()
+    assert (job.status, job.done, job.total) == ("done", 3, 3)
+
+
+def test_a_job_is_seen_only_by_who_asked_for_it(client, user_with_role, building, make_pdf):
+    client.force_login(user_with_role("service"))
+    make_pdf(building=building)
+    job = PdfJob.objects.get()
+    client.force_login(user_with_role("manager"))
+    for name in ("publicity_job", "publicity_job_progress", "publicity_job_pdf"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_the_progress_fragment_polls_while_the_job_is_queued(client, user_with_role, building):
+    client.force_login(user_with_role("service"))
+    response = client.post(reverse("publicity_job_new"), {"building": building.pk})  # on commit: never, here
+    job = PdfJob.objects.get()
+    assert response["Location"] == reverse("publicity_job", args=[job.pk])
+    fragment = client.get(reverse("publicity_job_progress", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and "排队中" in fragment
+    assert client.get(reverse("publicity_job_pdf", args=[job.pk])).status_code == 404
