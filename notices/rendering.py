@@ -16,6 +16,7 @@ are overwritten under fixed names. ``batch_render`` runs the three steps in this
 import logging
 import tempfile
 from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,6 +89,11 @@ def failures_recorded(batch_id: int):
         if not isinstance(exc, TEMPORARY_ERRORS):
             logger.exception("notice batch %s failed", batch_id)
             batch_mark_failed(batch_id=batch_id, message=failure_reason(exc))
+        else:  # queued again, so that the job's retry may claim it
+            try:
+                NoticeBatch.objects.filter(pk=batch_id, status=BatchStatus.RUNNING).update(status=BatchStatus.QUEUED)
+            except Exception:  # the database may be what went away; the retry then finds the run silent
+                logger.warning("could not queue notice batch %s again", batch_id)
         raise
 
 
@@ -97,11 +104,15 @@ def failures_recorded(batch_id: int):
 def batch_start(*, batch_id: int, chunk_size: int | None = None) -> NoticeBatch | None:
     """Claim the batch, number its letters and cut them into parts (once); None when it is done already."""
     now = timezone.now()
+    # Claimed only from the state a job is queued in, or from a run whose job went silent (its worker died and the
+    # broker delivered the job again): never from a run another worker is carrying on, nor from done or failed.
+    stale_before = now - timedelta(minutes=settings.NOTICE_JOB_STALE_MINUTES)
+    silent = Q(status=BatchStatus.RUNNING) & (
+        Q(heartbeat_at__lt=stale_before) | Q(heartbeat_at__isnull=True, started_at__lt=stale_before)
+    )
     try:
-        claimed = (
-            NoticeBatch.objects.filter(pk=batch_id)
-            .exclude(status=BatchStatus.DONE)
-            .update(status=BatchStatus.RUNNING, started_at=now, finished_at=None, heartbeat_at=now)
+        claimed = NoticeBatch.objects.filter(Q(status=BatchStatus.QUEUED) | silent, pk=batch_id).update(
+            status=BatchStatus.RUNNING, started_at=now, finished_at=None, heartbeat_at=now
         )
     except IntegrityError as exc:  # another batch of the same community, level and date is open
         raise ValidationError(_("同一小区、同一级别、同一计算截止日已有未完成的批次")) from exc

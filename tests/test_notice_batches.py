@@ -1,11 +1,12 @@
 """Batches of letters: choosing households, rendering, re-running after a failure, the pages and downloads."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from arrears.models import OwnerSegment
@@ -142,6 +143,8 @@ def test_interrupted_batch_resumes_without_duplicates_or_gaps(community, househo
     assert len(numbered_before) == 9
 
     monkeypatch.setattr(rendering, "render_letters_pdf", real_render)
+    assert batch_render(batch_id=batch.pk, chunk_size=3).status == BatchStatus.FAILED  # a failed run is not re-run
+    NoticeBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.QUEUED)  # what 继续生成 (batch_retry) does
     batch = batch_render(batch_id=batch.pk, chunk_size=3)
     assert batch.status == BatchStatus.DONE and batch.done == 9
     numbers = sorted(batch.notices.values_list("sequence", flat=True))
@@ -306,3 +309,19 @@ def test_batch_pages_do_not_query_per_notice(client, community, households, djan
         batch_create(criteria=criteria(community, level=level), enqueue=False, user=UserFactory())
     with django_assert_max_num_queries(5):
         assert client.get(reverse("notice_batch_list")).status_code == 200
+
+
+def test_a_batch_is_claimed_only_from_the_queue_or_from_a_silent_run(community, households, settings):
+    batch = batch_create(criteria=criteria(community), enqueue=False)
+    assert rendering.batch_start(batch_id=batch.pk) is not None  # queued: claimed
+    started = NoticeBatch.objects.get(pk=batch.pk)
+    assert started.status == BatchStatus.RUNNING
+    # A second worker given the same job while the first carries on claims nothing and changes nothing.
+    assert rendering.batch_start(batch_id=batch.pk) is None
+    assert NoticeBatch.objects.get(pk=batch.pk).started_at == started.started_at
+    # Once the run has been silent for longer than NOTICE_JOB_STALE_MINUTES (its worker died), it may be taken over.
+    silent_since = timezone.now() - timedelta(minutes=settings.NOTICE_JOB_STALE_MINUTES + 1)
+    NoticeBatch.objects.filter(pk=batch.pk).update(heartbeat_at=silent_since)
+    assert rendering.batch_start(batch_id=batch.pk) is not None
+    NoticeBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED)
+    assert rendering.batch_start(batch_id=batch.pk) is None  # failed: only 继续生成 queues it again
