@@ -11,6 +11,16 @@ RATE_PLACES = Decimal("0.0001")
 MAX_AMOUNT = Decimal("10000000.00")
 
 
+def amount_too_large(value: object = None) -> str:
+    """The message for an amount above MAX_AMOUNT (naming ``value`` when given), in Chinese."""
+    from django.utils.translation import gettext as _
+
+    limit = f"{MAX_AMOUNT:,.2f}"
+    if value is None:
+        return _("金额不能超过单笔上限 %(limit)s 元") % {"limit": limit}
+    return _("金额「%(value)s」超过单笔上限 %(limit)s 元") % {"value": value, "limit": limit}
+
+
 def round_money(value: Decimal) -> Decimal:
     """Round to two places, half up (the only rounding the ledger uses)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
+from core.dates import WindowDateField
 from core.widgets import DateInput
 
 # The placeholders a payment URL may hold, filled per letter (notices.letters).
@@ -167,7 +168,7 @@ class WaiverForm(forms.Form):
         error_messages={"required": _("请填写减免金额")},
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-    waived_on = forms.DateField(
+    waived_on = WindowDateField(
         label=_("减免日期"),
         error_messages={"required": _("请填写减免日期"), "invalid": _("日期格式应为 YYYY-MM-DD")},
         widget=DateInput(),

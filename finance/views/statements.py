@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from arrears.entry_dates import entry_floor
 from arrears.models import Payment
 from arrears.models.ledger import PaymentStatus
 from core.access import allowed_only
@@ -49,12 +50,12 @@ class StatementListView(ListPage):
         errors = []
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            community = form.cleaned_data["community"]
             try:
-                lines = parse_statement(upload.name, upload.read())
+                lines = parse_statement(upload.name, upload.read(), earliest=entry_floor(community.pk))
             except StatementError as exc:
                 errors = exc.errors
             else:
-                community = form.cleaned_data["community"]
                 result = match_statement(
                     lines,
                     statement_candidates(community, lines),
