@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models.ledger import PaymentChannel
+from arrears.money import validate_amount
 from assignments.models import STAFF_CHANNELS, STAFF_OUTCOMES, ContactChannel, Department, Outcome
 from core.dates import WindowDateField
 from core.widgets import DateInput
@@ -62,10 +63,20 @@ class ContactForm(forms.Form):
     )
     promised_date = WindowDateField(label=_("承诺缴费日期"), required=False, widget=DateInput())
     promised_amount = forms.DecimalField(
-        label=_("承诺金额(选填)"), max_digits=14, decimal_places=2, required=False, widget=_money_input()
+        label=_("承诺金额(选填)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        widget=_money_input(),
+        validators=[validate_amount],
     )
     payment_amount = forms.DecimalField(
-        label=_("收款金额"), max_digits=14, decimal_places=2, required=False, widget=_money_input()
+        label=_("收款金额"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        widget=_money_input(),
+        validators=[validate_amount],
     )
     payment_channel = forms.ChoiceField(
         label=_("收款方式"), choices=[("", _("请选择…")), *FIELD_PAYMENT_CHANNELS], required=False

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
 from arrears.models.ledger import PaymentChannel
+from arrears.money import validate_amount
 from core.dates import WindowDateField
 from core.widgets import DateInput
 
@@ -78,6 +79,7 @@ class DeskPaymentForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         widget=_money_input(),
+        validators=[validate_amount],
         error_messages={
             "required": _("请填写收款金额"),
             "invalid": _("请填写正确的金额"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from arrears.filters import BuildingChoiceField
 from arrears.models import Building, Community
 from arrears.models.households import Segment
+from arrears.money import validate_amount
 from core.dates import WindowDateField
 from core.widgets import DateInput
 
@@ -31,7 +32,12 @@ class BatchForm(forms.Form):
         label=_("楼栋"), queryset=Building.objects.all(), required=False, empty_label=_("全部楼栋")
     )
     min_arrears = forms.DecimalField(
-        label=_("欠费合计不少于(元)"), required=False, min_value=0, max_digits=14, decimal_places=2
+        label=_("欠费合计不少于(元)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        validators=[validate_amount],
     )
     min_months = forms.IntegerField(label=_("欠费月数不少于"), required=False, min_value=0, max_value=600)
     segment = forms.ChoiceField(label=_("业主分类"), required=False, choices=[("", _("全部"))] + list(Segment.choices))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
+from arrears.money import validate_amount
 from core.dates import WindowDateField
 from core.widgets import DateInput
 
@@ -167,6 +168,7 @@ class WaiverForm(forms.Form):
         decimal_places=2,
         error_messages={"required": _("请填写减免金额")},
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        validators=[validate_amount],
     )
     waived_on = WindowDateField(
         label=_("减免日期"),

@@ -12,7 +12,7 @@ from arrears.day_lock import assert_day_open
 from arrears.entry_dates import check_entry_date
 from arrears.models import Allocation, Household, Payment, PaymentReversal, ReceiptCounter
 from arrears.models.ledger import PaymentChannel, PaymentStatus
-from arrears.money import ZERO
+from arrears.money import ZERO, validate_amount
 from arrears.positions import open_charges
 
 
@@ -68,6 +68,7 @@ def payment_record(
     """Record money received; it waits (待复核) until finance verifies it."""
     if amount is None or amount <= ZERO:
         raise ValidationError(_("收款金额必须大于零"))
+    validate_amount(amount)
     if channel not in PaymentChannel.values:
         raise ValidationError(_("未知的收款方式:%(channel)s") % {"channel": channel})
     check_entry_date(paid_on, community_id=household.community_id, what=_("收款日期"))
