@@ -150,3 +150,6 @@ if not PUBLIC_BASE_URL and DEBUG:
 if PUBLIC_BASE_URL and not PUBLIC_BASE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"PUBLIC_BASE_URL must start with http:// or https://, not {PUBLIC_BASE_URL!r}")
 OWNER_LINK_DAYS = int(env_number("OWNER_LINK_DAYS", "60", low=Decimal(1), high=Decimal(3650), integer=True))
+
+# Statement matching (流水对账) looks at the payments dated within this many days of a statement's lines.
+STATEMENT_MATCH_DAYS = int(env_number("STATEMENT_MATCH_DAYS", "3", low=Decimal(0), high=Decimal(31), integer=True))

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -107,10 +108,19 @@ def statement_detail(request, pk: int):
             "stored": stored,
             "matched": [line for line in lines if line["status"] == MATCHED],
             "possible": [line for line in lines if line["status"] == POSSIBLE],
-            "unmatched_lines": [line for line in lines if line["status"] == UNMATCHED],
-            "unmatched_payments": [payments[str(pk)] for pk in result.get("unmatched_payments", [])],
+            **_page(request, "lines", [line for line in lines if line["status"] == UNMATCHED]),
+            **_page(request, "payments", [payments[str(pk)] for pk in result.get("unmatched_payments", [])]),
         },
     )
+
+
+UNMATCHED_PER_PAGE = 50
+
+
+def _page(request, name: str, rows: list) -> dict:
+    """``unmatched_<name>``: one page of the rows (``?<name>_page=``), and its page object for the pager."""
+    page = Paginator(rows, UNMATCHED_PER_PAGE).get_page(request.GET.get(f"{name}_page"))
+    return {f"unmatched_{name}": list(page.object_list), f"{name}_page": page}
 
 
 @require_POST
