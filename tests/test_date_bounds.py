@@ -96,6 +96,14 @@ def test_commands_refuse_an_absurd_date_in_chinese(tmp_path, command, option, da
         call_command(command, *args)
 
 
+def test_letters_are_not_dated_after_today_from_the_command_either(tmp_path):
+    community_with_households()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    with pytest.raises(CommandError, match="--as-of:日期不能晚于"):
+        call_command("render_notices", "--as-of", tomorrow, "--level", "demand", "--out", str(tmp_path))
+    assert not NoticeBatch.objects.exists()
+
+
 def test_a_command_exits_non_zero_with_the_message_and_no_traceback():
     result = subprocess.run(
         [sys.executable, "manage.py", "arrears_report", "--as-of", "9999-12-31"],

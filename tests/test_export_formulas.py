@@ -128,3 +128,14 @@ def test_the_offered_format_still_downloads(client, user_with_role):
     client.force_login(user_with_role("manager"))
     assert client.get(reverse("dashboard"), {"_export": "xlsx"}).status_code == 200
     assert client.get(reverse("team_today"), {"_export_broken": "xlsx"}).status_code == 200
+
+
+def test_the_ledger_export_writes_typed_text_as_text(client, user_with_role):
+    community, (flat, *_rest) = community_with_households()
+    flat.owner = OwnerFactory(community=community, name="=1+1", phone="13812345678")
+    flat.save()
+    client.force_login(user_with_role("finance"))
+    response = client.get(reverse("finance:ledger_export"), {"community": community.pk})
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    found = [cell for row in workbook["房屋"].iter_rows() for cell in row if cell.value == "=1+1"]
+    assert found and all(cell.data_type == "s" for cell in found)  # an inline string: never a formula
