@@ -9,12 +9,13 @@ from core.dates import DateInputError, parse_date
 from .models import Community
 
 
-def date_option(text: str | None, option: str) -> date | None:
-    """``YYYY-MM-DD`` as a date within core.dates' window (None when not given); a message in Chinese otherwise."""
+def date_option(text: str | None, option: str, *, latest: date | None = None) -> date | None:
+    """``YYYY-MM-DD`` as a date within core.dates' window, ending at ``latest`` when given (None when not given); a
+    message in Chinese otherwise."""
     if not text:
         return None
     try:
-        return parse_date(text)
+        return parse_date(text, latest=latest)
     except DateInputError as exc:
         raise CommandError(f"{option}:{exc}") from exc
 

@@ -11,6 +11,25 @@ RATE_PLACES = Decimal("0.0001")
 MAX_AMOUNT = Decimal("10000000.00")
 
 
+def amount_too_large(value: object = None) -> str:
+    """The message for an amount above MAX_AMOUNT (naming ``value`` when given), in Chinese."""
+    from django.utils.translation import gettext as _
+
+    limit = f"{MAX_AMOUNT:,.2f}"
+    if value is None:
+        return _("金额不能超过单笔上限 %(limit)s 元") % {"limit": limit}
+    return _("金额「%(value)s」超过单笔上限 %(limit)s 元") % {"value": value, "limit": limit}
+
+
+def validate_amount(value) -> None:
+    """Form and service validator: ValidationError (in Chinese) for an amount above MAX_AMOUNT. Zero and negative
+    amounts are refused by each service with its own words (收款金额必须大于零, 应收金额不能为负数 …)."""
+    from django.core.exceptions import ValidationError
+
+    if value is not None and value > MAX_AMOUNT:
+        raise ValidationError(amount_too_large(), code="too_large")
+
+
 def round_money(value: Decimal) -> Decimal:
     """Round to two places, half up (the only rounding the ledger uses)."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models.ledger import PaymentChannel
+from arrears.money import validate_amount
 from assignments.models import STAFF_CHANNELS, STAFF_OUTCOMES, ContactChannel, Department, Outcome
+from core.dates import WindowDateField
 from core.widgets import DateInput
 from scripts_faq.choices import ObjectionCategory
 
@@ -59,12 +61,22 @@ class ContactForm(forms.Form):
     objection = forms.ChoiceField(
         label=_("拒缴理由"), choices=[("", _("请选择…")), *ObjectionCategory.choices], required=False
     )
-    promised_date = forms.DateField(label=_("承诺缴费日期"), required=False, widget=DateInput())
+    promised_date = WindowDateField(label=_("承诺缴费日期"), required=False, widget=DateInput())
     promised_amount = forms.DecimalField(
-        label=_("承诺金额(选填)"), max_digits=14, decimal_places=2, required=False, widget=_money_input()
+        label=_("承诺金额(选填)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        widget=_money_input(),
+        validators=[validate_amount],
     )
     payment_amount = forms.DecimalField(
-        label=_("收款金额"), max_digits=14, decimal_places=2, required=False, widget=_money_input()
+        label=_("收款金额"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        widget=_money_input(),
+        validators=[validate_amount],
     )
     payment_channel = forms.ChoiceField(
         label=_("收款方式"), choices=[("", _("请选择…")), *FIELD_PAYMENT_CHANNELS], required=False
@@ -85,7 +97,7 @@ class ContactForm(forms.Form):
         label=_("处理部门"), queryset=Department.objects.order_by("name"), required=False, empty_label=_("请选择…")
     )
     issue_description = forms.CharField(label=_("问题描述"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    issue_deadline = forms.DateField(label=_("处理期限"), required=False, widget=DateInput())
+    issue_deadline = WindowDateField(label=_("处理期限"), required=False, widget=DateInput())
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

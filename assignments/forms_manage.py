@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
+from core.dates import WindowDateField
 from core.widgets import DateInput
 
 from .models import Campaign, Staff
@@ -28,8 +29,8 @@ class CampaignForm(forms.Form):
     communities = forms.ModelMultipleChoiceField(
         label=_("小区"), queryset=Community.objects.order_by("code"), widget=forms.CheckboxSelectMultiple
     )
-    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
-    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+    start_date = WindowDateField(label=_("开始日期"), widget=DateInput())
+    end_date = WindowDateField(label=_("结束日期"), widget=DateInput())
     target_percent = forms.DecimalField(
         label=_("收费率目标(%)"),
         min_value=Decimal("0"),
@@ -88,8 +89,8 @@ class MemberForm(forms.Form):
 
 class LeaveForm(forms.Form):
     staff = StaffChoiceField(label=_("员工"), queryset=Staff.objects.none())
-    start_date = forms.DateField(label=_("开始日期"), widget=DateInput())
-    end_date = forms.DateField(label=_("结束日期"), widget=DateInput())
+    start_date = WindowDateField(label=_("开始日期"), widget=DateInput())
+    end_date = WindowDateField(label=_("结束日期"), widget=DateInput())
     reason = forms.CharField(label=_("事由"), max_length=100, required=False)
 
     def __init__(self, *args, staff_queryset, **kwargs):

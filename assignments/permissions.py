@@ -121,3 +121,34 @@ def issue_departments_visible_to(user) -> QuerySet[Department]:
     if has_role(user, MANAGER, SERVICE):
         return Department.objects.all()
     return supervised_departments(user)
+
+
+# The collector's pages (history, recording, the task sheet) -------------------------------------------------------
+
+
+def supervised_households(user) -> Q:
+    """The households a supervisor follows on the collector's pages, as a filter on Household: those held today
+    by the people they follow (themselves included) and those with an issue routed to their departments."""
+    today = timezone.localdate()
+    held = Assignment.objects.filter(day=today, staff__in=staff_visible_to(user)).values("household_id")
+    routed = IssueRaised.objects.filter(department__in=supervised_departments(user)).values("household_id")
+    return Q(pk__in=held) | Q(pk__in=routed)
+
+
+def issues_readable_in_history(user, household) -> QuerySet[IssueRaised]:
+    """The household's issues whose description a user reads in its history: all of them for the collector holding
+    it today, managers and customer service; those routed to their departments for a supervisor."""
+    issues = IssueRaised.objects.filter(household=household)
+    if Assignment.objects.filter(household=household, day=timezone.localdate(), staff__user_id=user.pk).exists():
+        return issues
+    return issues.filter(pk__in=issues_visible_to(user).values("pk"))
+
+
+def sheet_staff_visible_to(user) -> QuerySet[Staff]:
+    """Whose task sheet a user prints: anyone's for managers and customer service (客服部 prints them all), their
+    departments' people's for a supervisor, their own otherwise."""
+    if has_role(user, MANAGER, SERVICE):
+        return Staff.objects.all()
+    if not user.is_authenticated:
+        return Staff.objects.none()
+    return Staff.objects.filter(Q(pk__in=staff_visible_to(user).values("pk")) | Q(user=user))

@@ -361,6 +361,7 @@ class HistoryEntry:
     issue: IssueRaised | None = None  # for the issue events; a contact's own issue is ``contact_issue``
     promise_state: str = ""
     editable: bool = False  # the viewer may still edit or withdraw this contact (set by the view)
+    issue_hidden: bool = False  # the contact's issue is routed to a department the viewer does not follow (view)
 
     @property
     def contact_issue(self) -> IssueRaised | None:

@@ -163,3 +163,5 @@ NOTICE_CHUNK_SIZE = int(env_number("NOTICE_CHUNK_SIZE", "100", low=Decimal(10), 
 NOTICE_JOB_STALE_MINUTES = int(
     env_number("NOTICE_JOB_STALE_MINUTES", "10", low=Decimal(1), high=Decimal(1440), integer=True)
 )
+# Statement matching (流水对账) looks at the payments dated within this many days of a statement's lines.
+STATEMENT_MATCH_DAYS = int(env_number("STATEMENT_MATCH_DAYS", "3", low=Decimal(0), high=Decimal(31), integer=True))

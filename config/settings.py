@@ -109,6 +109,9 @@ CSRF_COOKIE_SECURE = env.SECURE_COOKIES
 # No date before this is accepted where people type dates (core.dates).
 LEDGER_EARLIEST_DATE = env.LEDGER_EARLIEST_DATE
 
+# A statement is matched against the payments dated within this many days of its lines (finance.selectors).
+STATEMENT_MATCH_DAYS = env.STATEMENT_MATCH_DAYS
+
 # The late-fee pages warn when a policy's annualised 违约金 rate is above this (a ratio: 0.24 = 24%).
 LATE_FEE_WARN_ANNUAL_RATE = env.LATE_FEE_WARN_ANNUAL_RATE
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community
+from core.dates import WindowDateField
 from core.widgets import DateInput
 
 from .selectors import Filters
@@ -16,8 +17,8 @@ class DashboardFilterForm(forms.Form):
     community = forms.ModelChoiceField(
         label=_("小区"), queryset=Community.objects.order_by("code"), required=False, empty_label=_("全部小区")
     )
-    start = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("截至日期"), required=False, widget=DateInput())
+    start = WindowDateField(label=_("开始日期"), required=False, widget=DateInput())
+    end = WindowDateField(label=_("截至日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django_tables2.export import TableExport
+
+from core.exports import XLSX, SpreadsheetExport, format_refused
 
 from . import api
 from .forms import DashboardFilterForm
@@ -30,8 +31,11 @@ def _board(request):
 
 def dashboard_page(request):
     form, board = _board(request)
-    if request.GET.get("_export") == "xlsx":
+    requested = request.GET.get("_export")
+    if requested == XLSX:
         return _league_export(board, request.GET.get("league"))
+    if requested:
+        return format_refused(requested)
     query = request.GET.urlencode()
     endpoints = {part: reverse("dashboard_api", args=[part]) + (f"?{query}" if query else "") for part in api.PARTS}
     everything = request.GET.get("rows") == "all"
@@ -78,7 +82,7 @@ def _league_export(board, which: str | None):
     else:
         table, name = StaffLeagueTable(board.staff_league), _("员工排行")
     filename = f"{name}-{board.filters.start:%Y%m%d}-{board.as_of:%Y%m%d}.xlsx"
-    exporter = TableExport(TableExport.XLSX, table, dataset_kwargs={"title": str(name)})
+    exporter = SpreadsheetExport(XLSX, table, dataset_kwargs={"title": str(name)})
     response = exporter.response(filename=filename)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

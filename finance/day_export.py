@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.exports import guard_sheet
+
 from .selectors import DayReport
 
 MONEY_FORMAT = "#,##0.00"
@@ -85,6 +87,8 @@ def day_workbook(*, community_name: str, report: DayReport, payments: list, reve
         ],
         (4,),
     )
+    for sheet in workbook.worksheets:
+        guard_sheet(sheet)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

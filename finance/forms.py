@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
 from arrears.models.ledger import PaymentChannel
+from arrears.money import validate_amount
+from core.dates import WindowDateField
 from core.widgets import DateInput
 
 from .models import StatementSource
@@ -41,8 +43,11 @@ class RejectForm(forms.Form):
 
 
 class ReversalForm(forms.Form):
-    reversed_on = forms.DateField(
-        label=_("冲正日期"), widget=DateInput(), error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")}
+    reversed_on = WindowDateField(
+        past_only=True,
+        label=_("冲正日期"),
+        widget=DateInput(),
+        error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")},
     )
     reason = forms.CharField(label=_("冲正原因"), max_length=300, error_messages={"required": _("请填写冲正原因")})
 
@@ -74,6 +79,7 @@ class DeskPaymentForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         widget=_money_input(),
+        validators=[validate_amount],
         error_messages={
             "required": _("请填写收款金额"),
             "invalid": _("请填写正确的金额"),
@@ -85,7 +91,8 @@ class DeskPaymentForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("收款方式"), choices=PaymentChannel.choices, error_messages={"required": _("请选择收款方式")}
     )
-    paid_on = forms.DateField(
+    paid_on = WindowDateField(
+        past_only=True,
         label=_("收款日期"),
         widget=DateInput(),
         error_messages={"required": _("请填写收款日期"), "invalid": _("日期格式应为 YYYY-MM-DD")},
@@ -123,7 +130,9 @@ class DayForm(forms.Form):
     """The community and date of a day's report."""
 
     community = community_field()
-    day = forms.DateField(label=_("日期"), widget=DateInput(), error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")})
+    day = WindowDateField(
+        past_only=True, label=_("日期"), widget=DateInput(), error_messages={"invalid": _("日期格式应为 YYYY-MM-DD")}
+    )
 
 
 class StatementUploadForm(forms.Form):

@@ -14,7 +14,7 @@ Each payment is used once; lines are taken in file order, candidate payments by 
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from .statements import StatementLine
@@ -81,6 +81,18 @@ class MatchResult:
             "payments": {str(pk): payment(row) for pk, row in self.payments.items() if pk in used},
             "unmatched_payments": list(self.unmatched_payments),
         }
+
+
+def date_windows(days, margin: int) -> list[tuple[date, date]]:
+    """The spans within ``margin`` days of any of ``days``, overlapping or touching spans merged, in order."""
+    windows: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        low, high = day - timedelta(days=margin), day + timedelta(days=margin)
+        if windows and low <= windows[-1][1] + timedelta(days=1):
+            windows[-1] = (windows[-1][0], max(windows[-1][1], high))
+        else:
+            windows.append((low, high))
+    return windows
 
 
 def normalise_reference(text: str) -> str:

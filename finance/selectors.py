@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -151,6 +152,7 @@ def day_close_of(community: Community, day: date) -> DayClose | None:
 
 
 REFERENCE_CHUNK = 500
+WINDOW_CHUNK = 100  # date spans OR-ed in one query (two parameters each)
 
 
 def statement_rejected(community: Community, lines) -> list:
@@ -179,23 +181,28 @@ def statement_rejected(community: Community, lines) -> list:
 
 def statement_candidates(community: Community, lines) -> list:
     """The community's non-cash payments (pending or verified) that the statement's lines may match: those dated
-    within its first and last dates, and any whose reference appears in it (looked up in chunks, so that a long
-    statement stays within the database's limit on query parameters)."""
-    from .matching import PaymentRow
+    within STATEMENT_MATCH_DAYS of one of its lines (not every day between its first and last: a statement of two
+    lines years apart is not compared with years of payments), and any whose reference appears in it (both looked
+    up in chunks, so that a long statement stays within the database's limit on query parameters)."""
+    from .matching import PaymentRow, date_windows
 
-    date_from = min(line.day for line in lines)
-    date_to = max(line.day for line in lines)
+    windows = date_windows((line.day for line in lines), settings.STATEMENT_MATCH_DAYS)
     references = sorted({line.reference.strip() for line in lines if line.reference.strip()})
     base = (
         Payment.objects.filter(community=community, status__in=(PaymentStatus.PENDING, PaymentStatus.VERIFIED))
         .exclude(channel=PaymentChannel.CASH)
         .select_related("household__building", "collected_by__staff")
     )
-    found = {payment.pk: payment for payment in base.filter(paid_on__gte=date_from, paid_on__lte=date_to)}
+    found = {}
+    for start in range(0, len(windows), WINDOW_CHUNK):
+        spans = Q()
+        for low, high in windows[start : start + WINDOW_CHUNK]:
+            spans |= Q(paid_on__range=(low, high))
+        found.update((payment.pk, payment) for payment in base.filter(spans))
     for start in range(0, len(references), REFERENCE_CHUNK):
         chunk = references[start : start + REFERENCE_CHUNK]
-        for payment in base.filter(reference__in=chunk).exclude(paid_on__gte=date_from, paid_on__lte=date_to):
-            found[payment.pk] = payment
+        for payment in base.filter(reference__in=chunk):
+            found.setdefault(payment.pk, payment)
     return [
         PaymentRow(
             id=payment.pk,

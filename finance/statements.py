@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arrears.money import CENT, parse_money
+from arrears.money import CENT, MAX_AMOUNT, amount_too_large, parse_money
 
 MAX_ERRORS = 20
 HEADER_SEARCH_ROWS = 30
@@ -173,8 +175,15 @@ def read_rows(filename: str, data: bytes):
     raise StatementError([(0, _("请上传 CSV 或 Excel(.xlsx)格式的流水文件"))])
 
 
-def parse_statement(filename: str, data: bytes) -> list[StatementLine]:
-    """The statement's lines of money in; StatementError with every bad line (up to MAX_ERRORS)."""
+def parse_statement(
+    filename: str, data: bytes, *, earliest: date | None = None, latest: date | None = None
+) -> list[StatementLine]:
+    """The statement's lines of money in; StatementError with every bad line (up to MAX_ERRORS).
+
+    A line dated outside ``earliest`` … ``latest`` (by default LEDGER_EARLIEST_DATE … today) or of more than
+    MAX_AMOUNT is a bad line: no statement covers the year 1 or next year."""
+    earliest = earliest or settings.LEDGER_EARLIEST_DATE
+    latest = latest or timezone.localdate()
     rows = iter(read_rows(filename, data))
     columns = None
     for number, cells in rows:
@@ -221,11 +230,23 @@ def parse_statement(filename: str, data: bytes) -> list[StatementLine]:
         if amount != amount.quantize(CENT):
             errors.append((number, _("金额「%(value)s」超过两位小数") % {"value": _text(raw_amount)}))
             continue
+        if amount > MAX_AMOUNT:
+            errors.append((number, amount_too_large(_text(raw_amount))))
+            continue
         raw_day = cell(day_col)
         try:
             day = parse_day(raw_day)
         except (ValueError, TypeError):
             errors.append((number, _("日期「%(value)s」无法识别,应为 YYYY-MM-DD") % {"value": _text(raw_day)}))
+            continue
+        if not earliest <= day <= latest:
+            errors.append(
+                (
+                    number,
+                    _("日期「%(value)s」不在 %(earliest)s 至 %(latest)s 之内")
+                    % {"value": _text(raw_day), "earliest": earliest, "latest": latest},
+                )
+            )
             continue
         lines.append(StatementLine(line=number, day=day, amount=amount.quantize(CENT), reference=_text(cell(ref_col))))
     if errors:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import WindowDateField
 from core.widgets import DateInput
 
 from .deliveries import delivery_errors
@@ -44,7 +45,7 @@ class DeliveryForm(forms.Form):
     """A delivery of one notice; the rules on dates, tracking numbers and signers are ``delivery_errors``'s."""
 
     method = forms.ChoiceField(label=_("送达方式"), choices=DeliveryMethod.choices)
-    delivered_on = forms.DateField(label=_("送达日期"), widget=DateInput())
+    delivered_on = WindowDateField(past_only=True, label=_("送达日期"), widget=DateInput())
     tracking_no = forms.CharField(
         label=_("快递单号"), max_length=100, required=False, help_text=_("邮寄、挂号信、EMS 必填")
     )

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from arrears.filters import BuildingChoiceField
 from arrears.models import Building, Community
 from arrears.models.households import Segment
+from arrears.money import validate_amount
+from core.dates import WindowDateField
 from core.widgets import DateInput
 
 from .models import NoticeLevel
@@ -25,16 +27,21 @@ class BatchForm(forms.Form):
 
     community = forms.ModelChoiceField(label=_("小区"), queryset=Community.objects.all(), empty_label=None)
     level = forms.ChoiceField(label=_("通知级别"), choices=NoticeLevel.choices, initial=NoticeLevel.DEMAND)
-    as_of = forms.DateField(label=_("计算截止日"), widget=DateInput())
+    as_of = WindowDateField(past_only=True, label=_("计算截止日"), widget=DateInput())
     building = BuildingChoiceField(
         label=_("楼栋"), queryset=Building.objects.all(), required=False, empty_label=_("全部楼栋")
     )
     min_arrears = forms.DecimalField(
-        label=_("欠费合计不少于(元)"), required=False, min_value=0, max_digits=14, decimal_places=2
+        label=_("欠费合计不少于(元)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        validators=[validate_amount],
     )
     min_months = forms.IntegerField(label=_("欠费月数不少于"), required=False, min_value=0, max_value=600)
     segment = forms.ChoiceField(label=_("业主分类"), required=False, choices=[("", _("全部"))] + list(Segment.choices))
-    deadline = forms.DateField(
+    deadline = WindowDateField(
         label=_("缴费期限"),
         required=False,
         widget=DateInput(),

@@ -18,8 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arrears.models import Community, Household
-from arrears.money import ZERO
+from arrears.models import Charge, Community, Household
+from arrears.money import MAX_AMOUNT, ZERO
 from arrears.positions import Position, in_arrears
 
 from .letters import build_letter, render_letter_pdf
@@ -89,13 +89,19 @@ class BatchCriteria:
         }
 
 
+def implausible_households(criteria: BatchCriteria):
+    """The community's households holding a charge above MAX_AMOUNT (ids, a subquery): only a ledger written before
+    amounts were bounded has one. They get no letter (the sums would not be believed, nor fit) until corrected."""
+    return Charge.objects.filter(household__community=criteria.community, amount__gt=MAX_AMOUNT).values("household_id")
+
+
 def select_households(criteria: BatchCriteria) -> list[Position]:
     """The households in arrears matching the criteria, in building/unit/room order, with their report amounts.
 
     Households on the legal track (已转法务) get no 温馨提示 or 催费通知书 (their case is with 综合部 and the
     lawyers: a reminder would contradict it); a 律师函 batch includes them, as they are the ones it is for.
     """
-    households = Household.objects.filter(community=criteria.community)
+    households = Household.objects.filter(community=criteria.community).exclude(pk__in=implausible_households(criteria))
     if criteria.level != NoticeLevel.LAWYER:
         households = households.filter(on_legal_track=False)
     if criteria.building_id:
@@ -117,6 +123,7 @@ class BatchPreview:
     count: int
     principal: Decimal
     late_fee: Decimal
+    implausible: int = 0  # households left out for a charge above MAX_AMOUNT
 
     @property
     def total(self) -> Decimal:
@@ -129,6 +136,7 @@ def batch_preview(criteria: BatchCriteria) -> BatchPreview:
         count=len(rows),
         principal=sum((r.principal for r in rows), start=ZERO),
         late_fee=sum((r.late_fee for r in rows), start=ZERO),
+        implausible=implausible_households(criteria).distinct().count(),
     )
 
 

@@ -126,6 +126,14 @@ def world():
     return {"alice": alice, "bob": bob, "h": h, "campaign": campaign, "community": community, "building": building}
 
 
+def supervisor_of_both(world):
+    """A supervisor following Alice's and Bob's departments (a member of one, the head of the other)."""
+    supervisor = StaffFactory(user__username="sup", user__roles=["supervisor"], department=world["alice"].department)
+    world["bob"].department.head = supervisor
+    world["bob"].department.save()
+    return supervisor.user
+
+
 def labels(response):
     return [card.label for card in response.context["tasks"].cards]
 
@@ -176,7 +184,7 @@ def test_staff_keep_403_on_the_household_list(client, world):
 
 @pytest.mark.parametrize("role", ["supervisor", "manager"])
 def test_supervisors_and_managers_open_history_and_record(client, user_with_role, world, role):
-    client.force_login(user_with_role(role))
+    client.force_login(supervisor_of_both(world) if role == "supervisor" else user_with_role(role))
     household = world["h"]["refused"]
     assert client.get(history_url(household)).status_code == 200
     assert client.get(record_url(household)).status_code == 200
@@ -190,7 +198,9 @@ def test_other_roles_get_404_on_record_and_history(client, user_with_role, world
 
 
 def test_a_supervisor_records_as_themselves(client, world):
-    supervisor = StaffFactory(user__username="boss", user__roles=["staff", "supervisor"], name="主管")
+    supervisor = StaffFactory(
+        user__username="boss", user__roles=["staff", "supervisor"], name="主管", department=world["alice"].department
+    )
     client.force_login(supervisor.user)
     response = client.post(record_url(world["h"]["never"]), {"channel": "visit", "outcome": "no_answer"})
     assert response.status_code == 302 and response["Location"] == history_url(world["h"]["never"])
@@ -291,7 +301,7 @@ def test_masking_full_for_the_collector_today_masked_for_others(client, user_wit
     html = client.get(history_url(household)).content.decode()
     assert 'href="tel:13800000001"' in html
 
-    client.force_login(user_with_role("supervisor"))
+    client.force_login(supervisor_of_both(world))
     html = client.get(history_url(household)).content.decode()
     assert "138****0001" in html and "13800000001" not in html and "tel:" not in html
     assert household.owner.name not in html
@@ -602,7 +612,7 @@ def test_sheet_for_the_collector_today(client, world):
 
 
 def test_sheet_for_a_supervisor_picking_a_person_is_masked(client, user_with_role, world):
-    client.force_login(user_with_role("supervisor"))
+    client.force_login(supervisor_of_both(world))
     response = client.get(SHEET_URL, {"staff": world["bob"].pk, "date": today().isoformat()})
     assert sheet_labels(response) == ["3-1-201"]
     html = response.content.decode()
@@ -610,7 +620,9 @@ def test_sheet_for_a_supervisor_picking_a_person_is_masked(client, user_with_rol
     assert {person.name: person.households for person in response.context["people"]} == {"李丽": 5, "王波": 1}
     other_day = client.get(SHEET_URL, {"staff": world["bob"].pk, "date": (today() + timedelta(days=1)).isoformat()})
     assert other_day.context["tasks"].cards == []
-    assert client.get(SHEET_URL).context["staff"] is None  # no Staff row: the picker
+    client.force_login(user_with_role("supervisor"))  # no Staff row and no department: the picker, empty
+    response = client.get(SHEET_URL)
+    assert response.context["staff"] is None and response.context["people"] == []
 
 
 def test_sheet_for_service_and_managers(client, user_with_role, world):

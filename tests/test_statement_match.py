@@ -14,6 +14,7 @@ from finance.forms import MAX_STATEMENT_BYTES
 from finance.matching import MATCHED, POSSIBLE, UNMATCHED, PaymentRow, match_statement
 from finance.models import StatementUpload
 from finance.statements import StatementError, StatementLine, parse_statement
+from tests.factories import ChargeFactory
 from tests.factories_finance import community_with_households, pending, verified
 
 STATEMENTS_URL = reverse("finance:statements")
@@ -162,6 +163,8 @@ def finance(user_with_role):
 def test_upload_matches_the_communitys_payments_and_can_be_reopened(client, finance):
     community, (a, b, c) = community_with_households()
     other, (d,) = community_with_households("QT", rooms=("201",))
+    for household in (a, d):  # the ledgers go back to January: payments of March are plausible
+        ChargeFactory(household=household, period_start=date(2026, 1, 1))
     day = date(2026, 3, 2)
     # Recorded a day before the statement's first date: found by its reference all the same.
     matched = verified(a, "300.00", day=date(2026, 3, 1), channel=PaymentChannel.WECHAT, reference="4200000001")

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Community, Household
+from arrears.money import validate_amount
+from core.dates import WindowDateField
 from core.widgets import DateInput
 
 # The placeholders a payment URL may hold, filled per letter (notices.letters).
@@ -166,8 +168,9 @@ class WaiverForm(forms.Form):
         decimal_places=2,
         error_messages={"required": _("请填写减免金额")},
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        validators=[validate_amount],
     )
-    waived_on = forms.DateField(
+    waived_on = WindowDateField(
         label=_("减免日期"),
         error_messages={"required": _("请填写减免日期"), "invalid": _("日期格式应为 YYYY-MM-DD")},
         widget=DateInput(),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from arrears.models import Community, Household, LateFeeOverride, LateFeeWaiver
-from arrears.money import CENT, ZERO
+from arrears.money import CENT, MAX_AMOUNT, ZERO, amount_too_large
 from arrears.positions import position
 from arrears.templatetags.arrears_format import format_money
 
@@ -169,6 +169,8 @@ def waiver_grant(*, household: Household, amount: Decimal, waived_on: date, reas
         errors["amount"] = _("减免金额必须大于零")
     elif Decimal(amount) != Decimal(amount).quantize(CENT):
         errors["amount"] = _("减免金额最多两位小数")
+    elif amount > MAX_AMOUNT:
+        errors["amount"] = amount_too_large()
     if waived_on is None:
         errors["waived_on"] = _("请填写减免日期")
     elif waived_on > timezone.localdate():

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from arrears.models import Charge, FeeItem, Household
-from arrears.money import ZERO
+from arrears.money import ZERO, validate_amount
 
 from .payments import apply_household_credit
 
@@ -24,6 +24,7 @@ def charge_post(
     """Post a charge; any unallocated credit of the household's verified payments pays it at once."""
     if amount < ZERO:
         raise ValidationError(_("应收金额不能为负数"))
+    validate_amount(amount)
     if period_end < period_start:
         raise ValidationError(_("所属期止不能早于所属期起"))
     if Charge.objects.filter(household=household, fee_item=fee_item, period_start=period_start).exists():

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from arrears.allocation import allocate
 from arrears.day_lock import assert_day_open
+from arrears.entry_dates import check_entry_date
 from arrears.models import Allocation, Household, Payment, PaymentReversal, ReceiptCounter
 from arrears.models.ledger import PaymentChannel, PaymentStatus
-from arrears.money import ZERO
+from arrears.money import ZERO, validate_amount
 from arrears.positions import open_charges
 
 
@@ -67,10 +68,10 @@ def payment_record(
     """Record money received; it waits (待复核) until finance verifies it."""
     if amount is None or amount <= ZERO:
         raise ValidationError(_("收款金额必须大于零"))
+    validate_amount(amount)
     if channel not in PaymentChannel.values:
         raise ValidationError(_("未知的收款方式:%(channel)s") % {"channel": channel})
-    if paid_on > timezone.localdate():
-        raise ValidationError(_("收款日期不能晚于今天"))
+    check_entry_date(paid_on, community_id=household.community_id, what=_("收款日期"))
     assert_day_open(community_id=household.community_id, day=paid_on, action=_("登记当天的收款"))
     return Payment.objects.create(
         community_id=household.community_id,
@@ -153,6 +154,7 @@ def payment_reverse(*, payment_id: int, reversed_by, reason: str, reversed_on: d
         )
     if reversed_on < payment.paid_on:
         raise ValidationError(_("冲正日期不能早于收款日期"))
+    check_entry_date(reversed_on, community_id=payment.community_id, what=_("冲正日期"))
     # Only the reversal's own day is checked: a payment of a closed day is corrected by a reversal dated on an
     # open day, which leaves the closed day's figures as they were.
     assert_day_open(community_id=payment.community_id, day=reversed_on, action=_("在当天冲正"))

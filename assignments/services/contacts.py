@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from arrears.models import Household
 from arrears.models.ledger import PaymentChannel
-from arrears.money import ZERO
+from arrears.money import MAX_AMOUNT, ZERO, amount_too_large
 from arrears.services import payment_record
 from assignments.models import (
     STAFF_CHANNELS,
@@ -84,12 +84,16 @@ def contact_errors(
             add("promised_date", _("承诺缴费日期不能早于今天"))
         if promised_amount is not None and promised_amount <= ZERO:
             add("promised_amount", _("承诺金额必须大于零"))
+        elif promised_amount is not None and promised_amount > MAX_AMOUNT:
+            add("promised_amount", amount_too_large())
 
     if outcome == Outcome.PAID:
         if payment_amount is None:
             add("payment_amount", _("请填写收款金额"))
         elif payment_amount <= ZERO:
             add("payment_amount", _("收款金额必须大于零"))
+        elif payment_amount > MAX_AMOUNT:
+            add("payment_amount", amount_too_large())
         if not payment_channel:
             add("payment_channel", _("请选择收款方式"))
         elif payment_channel not in PaymentChannel.values:

@@ -1,7 +1,9 @@
 """The collector's phone: today's list, recording an outcome, a household's history, the printable task sheet.
 
 Every household these pages touch comes through arrears.permissions.households_visible_to; recording and the
-history are further narrowed to the collector holding the household today (managers and supervisors see all).
+history are further narrowed to the collector holding the household today; managers see all, supervisors the
+households of their departments' people and of the issues routed to them (assignments.permissions), and the
+history shows a supervisor only the issues their departments handle.
 """
 
 import logging
@@ -11,7 +13,7 @@ from urllib.parse import urlparse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +29,7 @@ from arrears.permissions import can_see_full_contact, households_visible_to
 from arrears.selectors import recently_rejected
 from assignments.forms import ContactForm
 from assignments.models import Assignment, Contact, Outcome, Staff
+from assignments.permissions import issues_readable_in_history, sheet_staff_visible_to, supervised_households
 from assignments.selectors import HOUSEHOLD_RELATED, household_cards, household_history, tasks_for
 from assignments.services import contact_record
 from assignments.services.contact_changes import FIXED_OUTCOMES, contact_change_refusal
@@ -37,9 +40,9 @@ from .collector_changes import revision_summary
 
 logger = logging.getLogger(__name__)
 
-# Who may open any household's record and history pages (the collector holding it today always may).
+# Who may open the record and history pages beyond their own (managers: any; supervisors: their departments').
 OVERSEERS = (MANAGER, SUPERVISOR)
-# Who may print another person's task sheet.
+# Who may print another person's task sheet (supervisors: their departments' people's; sheet_staff_visible_to).
 SHEET_PRINTERS = (MANAGER, SUPERVISOR, SERVICE)
 FORM_FIELDS = tuple(ContactForm.base_fields)
 
@@ -59,9 +62,12 @@ def _collector_household(request: HttpRequest, pk: int) -> Household:
     if not has_role(user, STAFF, *OVERSEERS):
         raise Http404
     households = households_visible_to(user).select_related(*HOUSEHOLD_RELATED)
-    if not has_role(user, *OVERSEERS):
+    if not has_role(user, MANAGER):
         held_today = Assignment.objects.filter(staff__user_id=user.pk, day=timezone.localdate())
-        households = households.filter(pk__in=held_today.values("household_id"))
+        scope = Q(pk__in=held_today.values("household_id"))
+        if has_role(user, SUPERVISOR):
+            scope |= supervised_households(user)
+        households = households.filter(scope)
     return get_object_or_404(households, pk=pk)
 
 
@@ -248,9 +254,15 @@ def household_history_view(request: HttpRequest, household_id: int) -> HttpRespo
     household = _collector_household(request, household_id)
     assignment = _assignment_today(household)
     today = timezone.localdate()
-    entries = household_history(household, today)
+    readable = set(issues_readable_in_history(request.user, household).values_list("pk", flat=True))
+    entries = [
+        entry
+        for entry in household_history(household, today)
+        if entry.issue is None or entry.issue.pk in readable  # an issue routed elsewhere stays with its department
+    ]
     own = _staff_of(request.user)
     for entry in entries:
+        entry.issue_hidden = entry.contact_issue is not None and entry.contact_issue.pk not in readable
         if entry.contact is not None:
             entry.editable = own is not None and not contact_change_refusal(entry.contact, staff=own, today=today)
             for revision in entry.contact.revisions.all():
@@ -285,7 +297,7 @@ def task_sheet(request: HttpRequest) -> HttpResponse:
         if not staff_id.isdigit():
             raise Http404
         if prints_for_others:
-            staff = get_object_or_404(Staff.objects.select_related("department"), pk=int(staff_id))
+            staff = get_object_or_404(sheet_staff_visible_to(user).select_related("department"), pk=int(staff_id))
         elif own is not None and own.pk == int(staff_id):
             staff = own
         else:
@@ -301,7 +313,8 @@ def task_sheet(request: HttpRequest) -> HttpResponse:
     people = []
     if prints_for_others:
         people = list(
-            Staff.objects.filter(assignments__day=day)
+            sheet_staff_visible_to(user)
+            .filter(assignments__day=day)
             .annotate(households=Count("assignments"))
             .select_related("department")
             .order_by("department__name", "name")

@@ -15,6 +15,7 @@ from django_tables2.views import SingleTableView
 
 from arrears.models import Community, DayClose
 from core.access import AllowedMixin, allowed_only
+from core.dates import DateInputError, parse_date
 from core.exports import TableExportMixin
 
 from ..day_export import day_workbook
@@ -59,8 +60,8 @@ class DayCloseListView(AllowedMixin, TableExportMixin, SingleTableView):
 def _day_of(code: str, day: str) -> tuple[Community, date]:
     community = get_object_or_404(Community, code=code)
     try:
-        return community, date.fromisoformat(day)
-    except ValueError as exc:
+        return community, parse_date(day, latest=timezone.localdate())
+    except DateInputError as exc:
         raise Http404 from exc
 
 

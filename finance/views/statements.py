@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from arrears.entry_dates import entry_floor
 from arrears.models import Payment
 from arrears.models.ledger import PaymentStatus
 from core.access import allowed_only
@@ -49,12 +51,12 @@ class StatementListView(ListPage):
         errors = []
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            community = form.cleaned_data["community"]
             try:
-                lines = parse_statement(upload.name, upload.read())
+                lines = parse_statement(upload.name, upload.read(), earliest=entry_floor(community.pk))
             except StatementError as exc:
                 errors = exc.errors
             else:
-                community = form.cleaned_data["community"]
                 result = match_statement(
                     lines,
                     statement_candidates(community, lines),
@@ -106,10 +108,19 @@ def statement_detail(request, pk: int):
             "stored": stored,
             "matched": [line for line in lines if line["status"] == MATCHED],
             "possible": [line for line in lines if line["status"] == POSSIBLE],
-            "unmatched_lines": [line for line in lines if line["status"] == UNMATCHED],
-            "unmatched_payments": [payments[str(pk)] for pk in result.get("unmatched_payments", [])],
+            **_page(request, "lines", [line for line in lines if line["status"] == UNMATCHED]),
+            **_page(request, "payments", [payments[str(pk)] for pk in result.get("unmatched_payments", [])]),
         },
     )
+
+
+UNMATCHED_PER_PAGE = 50
+
+
+def _page(request, name: str, rows: list) -> dict:
+    """``unmatched_<name>``: one page of the rows (``?<name>_page=``), and its page object for the pager."""
+    page = Paginator(rows, UNMATCHED_PER_PAGE).get_page(request.GET.get(f"{name}_page"))
+    return {f"unmatched_{name}": list(page.object_list), f"{name}_page": page}
 
 
 @require_POST

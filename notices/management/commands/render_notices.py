@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from arrears.command_options import community_option, date_option
 from arrears.models import Building, Community, Household
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="输出目录")
 
     def handle(self, *args, as_of, level, community, building, household, deadline, out, **options):
-        as_of_date = date_option(as_of, "--as-of")
+        as_of_date = date_option(as_of, "--as-of", latest=timezone.localdate())  # a letter is not dated ahead
         deadline_date = date_option(deadline, "--deadline")
         if level not in LEVELS:
             raise CommandError(f"未知的通知级别:{level}。可选:{', '.join(LEVELS)}")
