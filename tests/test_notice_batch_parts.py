@@ -13,6 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from arrears.models import Household
+from config.celery import app
 from notices import rendering, services, tasks
 from notices.failures import failure_reason
 from notices.letters import build_letter, letter_amounts, render_letter_pdf
@@ -101,7 +102,7 @@ def test_a_part_embeds_its_fonts_once_for_all_its_letters():
 
 @pytest.mark.django_db
 def test_a_big_batch_is_handed_out_one_job_per_part_and_the_last_part_merges(settings, monkeypatch):
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker: the parts go to the workers
+    monkeypatch.setitem(app.conf, "task_always_eager", False)  # as with a broker: the parts go to the workers
     community = letter_community()
     for n in range(5):
         household_in_arrears(community, room=f"{101 + n}", paid_late=False)
