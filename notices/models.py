@@ -113,6 +113,16 @@ class NoticeBatch(models.Model):
         return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
 
     @property
+    def skipped(self) -> list[dict]:
+        """Households left out when the letters were numbered, each with why (no arrears, a letter already held)."""
+        return [error for error in self.errors if error.get("household")]
+
+    @property
+    def failures(self) -> list[dict]:
+        """The job's failures (no household), in Chinese."""
+        return [error for error in self.errors if not error.get("household")]
+
+    @property
     def last_news(self):
         """When the job last reported (or the batch was made, before its job started)."""
         return self.heartbeat_at or self.started_at or self.created_at

@@ -22,11 +22,8 @@ from arrears.models import Charge, Community, Household
 from arrears.money import MAX_AMOUNT, ZERO
 from arrears.positions import Position, in_arrears
 
-from .letters import build_letter, render_letter_pdf
-from .models import BatchStatus, Notice, NoticeBatch, NoticeLevel, NoticeWording
-from .owner_links import owner_url_for
-from .pdf import in_document_language
-from .rendering import batch_mark_failed, batch_render, store_file
+from .models import BatchStatus, NoticeBatch, NoticeLevel, NoticeWording
+from .rendering import batch_mark_failed, batch_render
 from .wording import validate_text, wording_for
 
 __all__ = ["batch_mark_failed", "batch_render"]  # the rendering's entry points, where callers have found them
@@ -228,22 +225,3 @@ def batch_retry(*, batch: NoticeBatch) -> None:
             batch_enqueue(batch)
     except IntegrityError as exc:
         raise ValidationError(_open_batch_message(batch.community_id, batch.level, batch.as_of)) from exc
-
-
-@in_document_language
-def notice_render(*, notice: Notice, household: Household, wording=None, amounts=None) -> Notice:
-    """Render one notice's PDF alone from its household's ledger as of the notice's date and store it."""
-    letter = build_letter(
-        household,
-        as_of=notice.as_of,
-        level=notice.level,
-        deadline=notice.deadline,
-        number=notice.number,
-        wording=wording,
-        amounts=amounts,
-        owner_url=owner_url_for(household),
-    )
-    name = store_file(notice.pdf, f"{notice.number}.pdf", render_letter_pdf(letter))
-    Notice.objects.filter(pk=notice.pk).update(pdf=name)
-    notice.pdf.name = name
-    return notice

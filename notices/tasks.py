@@ -10,7 +10,6 @@ of a worker killed mid-way comes back after it (or when an operator resumes the 
 import logging
 
 from celery import shared_task
-from django.conf import settings
 
 from .failures import TEMPORARY_ERRORS, failure_reason
 from .models import NoticeBatch, NoticeBatchPart
@@ -59,7 +58,7 @@ def render_batch(self, batch_id: int) -> dict:
                 batch = NoticeBatch.objects.get(pk=batch_id)
                 return {"batch": batch.pk, "status": batch.status, "done": batch.done}
             parts = pending_parts(batch_id)
-            if len(parts) > 1 and not settings.CELERY_TASK_ALWAYS_EAGER:
+            if len(parts) > 1 and not self.app.conf.task_always_eager:
                 for part_id in parts:
                     render_part.delay(part_id)
                 return {"batch": batch_id, "status": "running", "parts": len(parts)}

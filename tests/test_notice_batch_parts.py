@@ -13,6 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from arrears.models import Household
+from config.celery import app
 from notices import rendering, services, tasks
 from notices.failures import failure_reason
 from notices.letters import build_letter, letter_amounts, render_letter_pdf
@@ -101,7 +102,7 @@ def test_a_part_embeds_its_fonts_once_for_all_its_letters():
 
 @pytest.mark.django_db
 def test_a_big_batch_is_handed_out_one_job_per_part_and_the_last_part_merges(settings, monkeypatch):
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker: the parts go to the workers
+    monkeypatch.setitem(app.conf, "task_always_eager", False)  # as with a broker: the parts go to the workers
     community = letter_community()
     for n in range(5):
         household_in_arrears(community, room=f"{101 + n}", paid_late=False)
@@ -269,3 +270,23 @@ def test_two_people_pressing_generate_at_once_get_one_batch(monkeypatch):
     assert len(made) == 1 and len(refused) == 1
     assert "尚未完成" in refused[0]
     assert NoticeBatch.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_page_lists_skipped_households_apart_from_failures(client):
+    community = letter_community()
+    household_in_arrears(community, room="101")
+    batch = batch_create(criteria=criteria(community), enqueue=False)
+    NoticeBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.FAILED,
+        errors=[
+            {"household": "3-2-101", "message": "计算截止日已无欠费,未生成"},
+            {"household": None, "message": "生成失败:数据库或任务队列暂时不可用,请稍后继续生成"},
+        ],
+    )
+    client.force_login(UserFactory(roles=["service"]))
+    page = client.get(reverse("notice_batch_progress", args=[batch.pk])).content.decode()
+    skipped = page.index('<ul class="skipped">')
+    assert page.index("3-2-101:计算截止日已无欠费,未生成") > skipped
+    failures = page.index('<ul class="errorlist">')
+    assert failures < page.index("生成失败:数据库或任务队列暂时不可用") < skipped

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from arrears.models import Building
 from arrears.months import add_months, months_overdue
 from arrears.services import payment_verify
+from config.celery import app
 from notices.models import PdfJob
 from notices.publicity import building_title, publicity_for, publicity_html
 from tests.factories import (
@@ -137,9 +138,10 @@ def pdf_pages(content: bytes) -> list[str]:
 
 
 @pytest.fixture
-def make_pdf(client, django_capture_on_commit_callbacks, settings, tmp_path):
-    """Ask for the 公示 as the page does (a job; without a broker it runs at once) and download its file."""
+def make_pdf(client, django_capture_on_commit_callbacks, settings, tmp_path, monkeypatch):
+    """Ask for the 公示 as the page does (a job; run at once, as without a broker) and download its file."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
     def make(as_of: str | None = None, **target):
         data = {key: value.pk for key, value in target.items()}

@@ -81,3 +81,14 @@ def test_letters_are_in_chinese_whatever_language_is_active(community, tmp_path)
     text = PdfReader(single).pages[0].extract_text()
     assert "尊敬的" in text and "先生/女士" in text and "2026年4月30日" in text
     assert "Dear" not in text and "Mr/Ms" not in text
+
+
+def test_a_second_run_for_the_same_date_gives_no_second_letter(community, tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    call_command("render_notices", "--as-of", "2026-04-30", "--level", "demand", "--out", str(first))
+    capsys.readouterr()
+    call_command("render_notices", "--as-of", "2026-04-30", "--level", "demand", "--out", str(second))
+    out, err = capsys.readouterr()
+    assert "没有新的通知书" in out
+    assert "已有同级别、同计算截止日的通知书" in err
+    assert not list(second.glob("*.pdf"))

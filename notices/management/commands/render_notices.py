@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from arrears.command_options import community_option, date_option
 from arrears.models import Building, Community, Household
+from notices.failures import failure_reason
 from notices.models import BatchStatus, NoticeLevel
 from notices.services import BatchCriteria, batch_create, batch_render
 
@@ -63,10 +64,15 @@ class Command(BaseCommand):
         try:
             batch = batch_render(batch_id=batch.pk)
         except Exception as exc:
-            raise CommandError(f"批次 #{batch.pk} 生成失败:{exc}(可再次运行网页上的「重新生成」)") from exc
+            raise CommandError(f"批次 #{batch.pk} {failure_reason(exc)}(可在网页上「重新生成」)") from exc
         if batch.status != BatchStatus.DONE:
             raise CommandError(f"批次 #{batch.pk} 未完成:{batch.get_status_display()}")
 
+        for error in batch.errors:
+            self.stderr.write(f"{error.get('household') or ''} {error.get('message')}")
+        if not batch.combined_pdf:
+            self.stdout.write(f"批次 #{batch.pk}:没有新的通知书(见上面列出的房屋)")
+            return
         combined = out_dir / f"{community_obj.code}-{batch.level}-{as_of_date:%Y%m%d}-{batch.pk}.pdf"
         _copy(batch.combined_pdf, combined)
         count = 0
@@ -74,8 +80,6 @@ class Command(BaseCommand):
             _copy(notice.pdf, out_dir / f"{notice.number}.pdf")
             count += 1
         self.stdout.write(f"批次 #{batch.pk}:{count} 份通知书 → {out_dir}(合并文件 {combined.name})")
-        for error in batch.errors:
-            self.stderr.write(f"{error.get('household') or ''} {error.get('message')}")
 
 
 def _copy(field_file, target: Path) -> None:
