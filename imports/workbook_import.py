@@ -15,6 +15,8 @@ from arrears.importer.result import ImportResult, SheetCounts
 from arrears.importer.state import ImportState
 from arrears.importer.workbook import WorkbookError, column_order, iter_rows, open_workbook
 from assignments.staff_import import STAFF_SHEET, import_staff
+from audit.models import BulkKind
+from audit.services import bulk_operation_record
 
 from .template import NOTES_SHEET
 
@@ -65,7 +67,16 @@ def ledger_import(*, path: Path | str, dry_run: bool = False, user=None) -> Impo
                 stage(state, iter_rows(worksheet, order))
             if result.ok:
                 apply_credit(household_ids=state.touched, result=result, statistics=state.statistics)
-            if not result.written:
+            if result.written:
+                # The rows went in by COPY and bulk writes, which leave no entry per row: one entry for the import.
+                bulk_operation_record(
+                    kind=BulkKind.LEDGER_IMPORT,
+                    counts=result.as_dict(),
+                    description=Path(path).name,
+                    path=path,
+                    actor=user,
+                )
+            else:
                 transaction.set_rollback(True)
     finally:
         workbook.close()
