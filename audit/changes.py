@@ -50,7 +50,7 @@ def describe(entries: list[LogEntry]) -> dict[int, list[Change]]:
                 wanted[field.related_model].update(str(v) for v in values if v not in (None, "None", ""))
     names = {}
     for model, pks in wanted.items():
-        for obj in model._default_manager.filter(pk__in=pks):
+        for obj in model._default_manager.filter(pk__in=pks).select_related():  # str() may follow its keys
             names[(model, str(obj.pk))] = str(obj)
     described = {}
     for entry in entries:
