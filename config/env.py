@@ -165,3 +165,31 @@ NOTICE_JOB_STALE_MINUTES = int(
 )
 # Statement matching (流水对账) looks at the payments dated within this many days of a statement's lines.
 STATEMENT_MATCH_DAYS = int(env_number("STATEMENT_MATCH_DAYS", "3", low=Decimal(0), high=Decimal(31), integer=True))
+
+# Behind a TLS-terminating reverse proxy (deploy/nginx.conf): trust its X-Forwarded-Proto for "is this HTTPS?" and
+# its X-Forwarded-For for the client's address (login lockout, the audit trail). Never set it without such a proxy:
+# a client could then claim any address.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+# The origins a browser posts forms from, e.g. https://wuye.example.com (needed for a login over HTTPS).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"DJANGO_CSRF_TRUSTED_ORIGINS must list origins such as https://host, not {_origin!r}"
+        )
+SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=False)
+HSTS_SECONDS = int(env_number("DJANGO_HSTS_SECONDS", "0", low=Decimal(0), high=Decimal(63072000), integer=True))
+HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+
+# Signed out after this many hours without a request (sliding: every request starts the period again).
+SESSION_IDLE_HOURS = env_number("SESSION_IDLE_HOURS", "8", low=Decimal("0.25"), high=Decimal(720))
+# Login lockout (django-axes): this many wrong passwords lock the login name, and the address, for the cool-off.
+LOGIN_FAILURE_LIMIT = int(env_number("LOGIN_FAILURE_LIMIT", "5", low=Decimal(1), high=Decimal(100), integer=True))
+LOGIN_COOLOFF_MINUTES = int(env_number("LOGIN_COOLOFF_MINUTES", "15", low=Decimal(1), high=Decimal(1440), integer=True))
+# An office whose staff all reach the site from one address may turn the lockout by address off (the login name's
+# stays).
+LOGIN_LOCKOUT_BY_ADDRESS = env_bool("LOGIN_LOCKOUT_BY_ADDRESS", default=True)
+
+# The largest request body Django reads into memory, files apart (a form of thousands of ticked payments fits).
+DATA_UPLOAD_MAX_MB = env_number("DJANGO_DATA_UPLOAD_MAX_MB", "5", low=Decimal(1), high=Decimal(100))

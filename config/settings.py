@@ -1,6 +1,9 @@
 """Django settings. Values from the environment are read and checked in config/env.py."""
 
+from datetime import timedelta
+
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from . import env
@@ -32,10 +35,15 @@ INSTALLED_APPS = [
     "imports",
     "demo",
     "outreach",
+    "audit",
+    "axes",
+    "auditlog",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -43,10 +51,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "core.matrix.MatrixMiddleware",
+    "core.sessions.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "config.error_pages.ErrorPagesMiddleware",
+    # Who did it and from where, on every audit-trail entry written during the request.
+    "audit.middleware.AuditMiddleware",
+    # Last: turns a locked-out login into the login page with the lockout message (config.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,10 +87,32 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": env.DATABASE}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password set through a form (an imported employee's first password set by a manager, a password change):
+# at least 10 characters, not like the login name or the person's name, not all digits, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: a locked-out login name or address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=env.LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"] if env.LOGIN_LOCKOUT_BY_ADDRESS else ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+# Behind the proxy the client's address is the first of X-Forwarded-For (the proxy overwrites the header).
+AXES_IPWARE_PROXY_COUNT = 1 if env.BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env.BEHIND_PROXY else ("REMOTE_ADDR",)
+
+# Signed out after SESSION_IDLE_HOURS without a request; requests push the expiry forward (core.sessions), so a
+# collector's phone stays signed in through the working day.
+SESSION_COOKIE_AGE = int(env.SESSION_IDLE_HOURS * 3600)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -105,6 +141,44 @@ MEDIA_ROOT = env.MEDIA_ROOT
 
 SESSION_COOKIE_SECURE = env.SECURE_COOKIES
 CSRF_COOKIE_SECURE = env.SECURE_COOKIES
+
+# HTTPS behind a TLS-terminating proxy (README, "Production"): every value from the environment.
+BEHIND_PROXY = env.BEHIND_PROXY
+if env.BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env.CSRF_TRUSTED_ORIGINS
+SECURE_SSL_REDIRECT = env.SSL_REDIRECT
+SECURE_HSTS_SECONDS = env.HSTS_SECONDS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.HSTS_INCLUDE_SUBDOMAINS
+SECURE_HSTS_PRELOAD = env.HSTS_PRELOAD
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from this site's static files (no inline script, no eval); the
+# templates' own <style> blocks are allowed. The web server (deploy/nginx.conf) sends nothing that widens it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Request size: bodies Django holds in memory (forms), files apart; files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a
+# temporary file. Each upload form checks its own limit and the file's content (core.uploads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env.DATA_UPLOAD_MAX_MB * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+# The audit trail (django-auditlog; what is recorded: config/audited.py). Kept indefinitely; README, "Security and
+# audit", says how to prune it.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # No date before this is accepted where people type dates (core.dates).
 LEDGER_EARLIEST_DATE = env.LEDGER_EARLIEST_DATE

@@ -12,6 +12,9 @@ os.environ.setdefault("SMS_RATE_PER_SECOND", "0")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client's login() and force_login() authenticate without a request, which django-axes refuses; the
+# lockout's own tests turn it on (tests/test_login_security.py).
+AXES_ENABLED = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -16,5 +16,6 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("finance/", include("finance.urls")),
     path("sms/", include("outreach.urls")),
+    path("audit/", include("audit.urls")),
     path("o/", include("outreach.urls_owner")),  # the owner's page: public, under a signed token
 ]

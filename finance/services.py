@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from arrears.day_lock import is_day_closed, lock_community
-from arrears.models import Community, DayClose, Household, Payment
+from arrears.models import Community, DayClose, DayReopen, Household, Payment
 from arrears.models.ledger import PaymentChannel, PaymentStatus
 from arrears.services import payment_record, payment_verify
 
@@ -41,6 +41,33 @@ def day_close(*, community: Community, day: date, closed_by) -> DayClose:
             return DayClose.objects.create(community=community, day=day, closed_by=closed_by, totals=report.as_dict())
     except IntegrityError as exc:  # closed by someone else meanwhile (SQLite has no row lock)
         raise ValidationError(_("%(day)s 已经日结") % {"day": date_format(day, "Y-m-d")}) from exc
+
+
+@transaction.atomic
+def day_reopen(*, community: Community, day: date, reason: str, reopened_by) -> DayReopen:
+    """Open a community's closed day again (a manager, with a reason): its payments can again be verified, rejected
+    or reversed on it. The close it undoes (who, when, its totals) is kept on the reopen; both are in the audit trail.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写重新打开的原因")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("原因不能超过 500 字")})
+    lock_community(community.pk)
+    closed = DayClose.objects.filter(community=community, day=day).first()
+    if closed is None:
+        raise ValidationError(_("%(day)s 没有日结,不需要重新打开") % {"day": date_format(day, "Y-m-d")})
+    reopen = DayReopen.objects.create(
+        community=community,
+        day=day,
+        reason=reason,
+        reopened_by=reopened_by,
+        closed_by_id=closed.closed_by_id,
+        closed_at=closed.closed_at,
+        totals=closed.totals,
+    )
+    closed.delete()
+    return reopen
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = [
     path("days/", days.DayCloseListView.as_view(), name="days"),
     path("days/<slug:code>/<str:day>/", days.day_detail, name="day"),
     path("days/<slug:code>/<str:day>/close/", days.day_close_view, name="day_close"),
+    path("days/<slug:code>/<str:day>/reopen/", days.day_reopen_view, name="day_reopen"),
     path("days/<slug:code>/<str:day>/report.xlsx", days.day_export, name="day_export"),
     path("statements/", statements.StatementListView.as_view(), name="statements"),
     path("statements/<int:pk>/", statements.statement_detail, name="statement_detail"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.importer.result import ImportResult
+from core.uploads import is_xlsx
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 STALE_CLAIM_SECONDS = 2 * 60 * 60
@@ -42,7 +43,7 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("文件不能超过 50 MB"))
         head = upload.read(len(_ZIP_MAGIC))
         upload.seek(0)
-        if suffix == ".xlsx" and head != _ZIP_MAGIC:
+        if suffix == ".xlsx" and (head != _ZIP_MAGIC or not is_xlsx(upload)):
             raise forms.ValidationError(_("文件不是有效的 Excel 工作簿(.xlsx)"))
         if suffix == ".zip" and head != _ZIP_MAGIC:
             raise forms.ValidationError(_("文件不是有效的 zip 压缩包"))

@@ -20,6 +20,8 @@ from arrears.importer.state import ImportState, ProgressCallback
 from arrears.importer.workbook import WorkbookError, column_order, iter_rows, open_workbook
 from arrears.models import Allocation, Charge, Household, Payment
 from assignments.staff_import import STAFF_SHEET, import_staff
+from audit.models import BulkKind
+from audit.services import bulk_operation_record
 
 from .template import NOTES_SHEET
 
@@ -87,7 +89,16 @@ def ledger_import(
             if result.ok:
                 _write(state)
             state.report(phase="done")
-            if not result.written:
+            if result.written:
+                # The rows went in by COPY and bulk writes, which leave no entry per row: one entry for the import.
+                bulk_operation_record(
+                    kind=BulkKind.LEDGER_IMPORT,
+                    counts=result.as_dict(),
+                    description=Path(path).name,
+                    path=path,
+                    actor=user,
+                )
+            else:
                 transaction.set_rollback(True)
     finally:
         workbook.close()

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import WindowDateField
+from core.uploads import is_image
 from core.widgets import DateInput
 
 from .deliveries import delivery_errors
@@ -76,7 +77,8 @@ class DeliveryForm(forms.Form):
             raise forms.ValidationError(_("照片不能超过 10 MB"))
         head = photo.read(16)
         photo.seek(0)
-        if photo_kind(head) != _KIND_OF_SUFFIX[suffix]:
+        kind = photo_kind(head)
+        if kind != _KIND_OF_SUFFIX[suffix] or (kind in ("jpeg", "png") and not is_image(photo, kind)):
             raise forms.ValidationError(_("文件内容与扩展名不符,或文件已损坏"))
         return photo
 

@@ -151,13 +151,23 @@ def test_a_correction_is_a_reversal_dated_on_an_open_day_and_leaves_the_closed_d
 # Views -------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["manager", "service", "staff", "legal", "supervisor"])
+@pytest.mark.parametrize("role", ["service", "staff", "legal", "supervisor"])
 def test_day_pages_are_for_finance_only(client, user_with_role, day_world, role):
     community, day, *_ = day_world
     client.force_login(user_with_role(role))
     for url in (reverse("finance:days"), day_url(community, day), day_url(community, day, "finance:day_export")):
         assert client.get(url).status_code == 403
     assert client.post(day_url(community, day, "finance:day_close")).status_code == 403
+    assert not DayClose.objects.exists()
+
+
+def test_managers_read_the_days_but_do_not_close_them(client, user_with_role, day_world):
+    community, day, *_ = day_world
+    client.force_login(user_with_role("manager"))
+    for url in (reverse("finance:days"), day_url(community, day), day_url(community, day, "finance:day_export")):
+        assert client.get(url).status_code == 200
+    assert "确认日结" not in client.get(day_url(community, day)).content.decode()
+    assert client.post(day_url(community, day, "finance:day_close"), {"confirm": "1"}).status_code == 403
     assert not DayClose.objects.exists()
 
 
@@ -243,7 +253,7 @@ def test_day_report_exports_to_xlsx_with_chinese_headers(client, finance, day_wo
 
 
 # session, user, groups; community; day close; by channel; by collector; reversals; pending; payments; reversal rows
-CLOSE_PAGE_QUERIES = 11
+CLOSE_PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize("extra", [0, 12])

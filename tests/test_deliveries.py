@@ -14,8 +14,22 @@ from notices.deliveries import delivery_record
 from notices.models import Delivery, DeliveryMethod
 from tests.factories_delivery import DeliveryFactory, NoticeFactory
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def image_bytes(kind: str) -> bytes:
+    """A real, tiny picture: the form decodes photos, so a header alone is not enough."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4), (200, 80, 40)).save(out, kind)
+    return out.getvalue()
+
+
+JPEG = image_bytes("JPEG")
+PNG = image_bytes("PNG")
+# A JPEG's first bytes followed by nothing a decoder can read.
+FAKE_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -154,6 +168,7 @@ def test_a_photo_is_stored_under_a_random_name(client, user_with_role, notice, m
         ("door.gif", b"GIF89a" + b"\x00" * 20, "只能是 JPG、PNG、HEIC 或 PDF"),
         ("door.jpg", b"<html><script>alert(1)</script></html>", "文件内容与扩展名不符"),
         ("door.png", JPEG, "文件内容与扩展名不符"),
+        ("door.jpg", FAKE_JPEG, "文件内容与扩展名不符"),
         ("door", JPEG, "只能是 JPG、PNG、HEIC 或 PDF"),
     ],
 )

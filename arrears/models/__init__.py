@@ -1,6 +1,6 @@
 from .balances import ChargeBalance
 from .community import Building, Community, LateFeeOverride
-from .day_close import DayClose
+from .day_close import DayClose, DayReopen
 from .households import Household, Owner, OwnerSegment
 from .ledger import Allocation, Charge, FeeItem, Payment, PaymentReversal, ReceiptCounter
 from .legal import LegalTrackChange
@@ -13,6 +13,7 @@ __all__ = [
     "ChargeBalance",
     "Community",
     "DayClose",
+    "DayReopen",
     "FeeItem",
     "Household",
     "LateFeeOverride",

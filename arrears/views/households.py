@@ -27,6 +27,9 @@ from arrears.permissions import (
 )
 from arrears.positions import charge_positions, position, with_overdue
 from arrears.tables import LIST_SEPARATOR, SEGMENT_ORDER, HouseholdTable
+from audit.changes import describe, record_kind
+from audit.permissions import can_read_trail
+from audit.selectors import household_trail
 from core.dates import date_param
 from core.lists import ListPage
 
@@ -34,6 +37,8 @@ from .legal import LegalTrackForm
 
 FILTER_FIELDS = ("building", "occupancy", "segment", "min_overdue")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+# The household page shows this many of its latest audit-trail entries (all of them on /audit/).
+TRAIL_ROWS = 30
 
 
 class HouseholdListView(ListPage):
@@ -176,6 +181,11 @@ def household_detail(request, pk: int):
             ),
         }
     override = getattr(household, "late_fee_override", None)
+    trail = None
+    if can_read_trail(request.user):
+        entries = list(household_trail(household).select_related("actor__staff")[:TRAIL_ROWS])
+        described = describe(entries)
+        trail = [(entry, record_kind(entry), described[entry.pk]) for entry in entries]
     return render(
         request,
         "arrears/household_detail.html",
@@ -201,5 +211,7 @@ def household_detail(request, pk: int):
             "can_move_legal_track": can_move_legal_track(request.user),
             "legal_form": LegalTrackForm(),
             "legal_changes": list(household.legal_track_changes.select_related("changed_by__staff")),
+            "trail": trail,
+            "trail_rows": TRAIL_ROWS,
         },
     )

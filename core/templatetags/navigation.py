@@ -43,6 +43,7 @@ def navigation_for(user) -> dict[str, bool]:
         "publicity": has_role(user, MANAGER, SERVICE),
         "notices": has_role(user, *NOTICE_READERS),
         "sms": has_role(user, MANAGER, SERVICE),
+        "audit": has_role(user, MANAGER),
         "scripts": True,
         "no_role": not roles_of(user),
     }

@@ -13,26 +13,32 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2.views import SingleTableView
 
-from arrears.models import Community, DayClose
+from arrears.models import Community, DayClose, DayReopen
 from core.access import AllowedMixin, allowed_only
 from core.dates import DateInputError, parse_date
 from core.exports import TableExportMixin
+from core.roles import MANAGER, has_role
 
 from ..day_export import day_workbook
 from ..forms import DayForm
-from ..permissions import can_act
+from ..permissions import can_act, can_read_queue
 from ..selectors import DayReport, day_close_of, day_payments, day_report, day_reversals, person_name
-from ..services import day_close
+from ..services import day_close, day_reopen
 from ..tables import DayCloseTable
 from .access import error_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class DayCloseListView(AllowedMixin, TableExportMixin, SingleTableView):
-    """Closed days, and the form that opens a community's day."""
+def can_reopen_day(user) -> bool:
+    """A manager opens a closed day again (with a reason); finance closes days."""
+    return has_role(user, MANAGER)
 
-    allowed = staticmethod(can_act)
+
+class DayCloseListView(AllowedMixin, TableExportMixin, SingleTableView):
+    """Closed days, and the form that opens a community's day (finance acts, managers read and reopen)."""
+
+    allowed = staticmethod(can_read_queue)
     table_class = DayCloseTable
     table_pagination = {"per_page": 30}
     template_name = "finance/days.html"
@@ -86,10 +92,11 @@ def _report(community: Community, day: date, closed: DayClose | None) -> DayRepo
     return day_report(community, day)
 
 
-@allowed_only(can_act)
+@allowed_only(can_read_queue)
 def day_detail(request, code: str, day: str):
     community, day = _day_of(code, day)
     closed = day_close_of(community, day)
+    reopens = DayReopen.objects.filter(community=community, day=day).select_related("reopened_by", "closed_by")
     report = _report(community, day, closed)
     payments, reversals = _day_rows(community, day)
     return render(
@@ -102,7 +109,12 @@ def day_detail(request, code: str, day: str):
             "closed": closed,
             "payments": payments,
             "reversals": reversals,
-            "can_close": closed is None and not report.pending_up_to and day <= timezone.localdate(),
+            "reopens": reopens,
+            "can_close": can_act(request.user)
+            and closed is None
+            and not report.pending_up_to
+            and day <= timezone.localdate(),
+            "can_reopen": closed is not None and can_reopen_day(request.user),
             "is_future": day > timezone.localdate(),
         },
     )
@@ -124,7 +136,20 @@ def day_close_view(request, code: str, day: str):
     return redirect("finance:day", community.code, day.isoformat())
 
 
-@allowed_only(can_act)
+@require_POST
+@allowed_only(can_reopen_day)
+def day_reopen_view(request, code: str, day: str):
+    community, day = _day_of(code, day)
+    try:
+        day_reopen(community=community, day=day, reason=request.POST.get("reason", ""), reopened_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("%(day)s 已重新打开,当天的收款可以再复核、驳回或冲正") % {"day": day.isoformat()})
+    return redirect("finance:day", community.code, day.isoformat())
+
+
+@allowed_only(can_read_queue)
 def day_export(request, code: str, day: str):
     community, day = _day_of(code, day)
     closed = day_close_of(community, day)
