@@ -29,6 +29,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(monkeypatch):
+    """As without a broker, whatever this run has: the upload's and the confirmation's jobs run in the request."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def community():
     return CommunityFactory(code="YG", name="阳光花园")

@@ -47,15 +47,16 @@ def conversion_report(conversion: Conversion) -> dict:
     """What the converter recognised and skipped, JSON-safe for the job's status."""
     return {
         "read_rows": conversion.read_rows,
-        "recognised": [list(pair) for pair in conversion.recognised],
-        "skipped": [asdict(line) for line in skipped_summary(conversion.skipped)],
-        "notes": list(conversion.notes),
+        "recognised": [[str(column), str(meaning)] for column, meaning in conversion.recognised],
+        "skipped": [
+            {name: str(value) if name != "count" else value for name, value in asdict(line).items()}
+            for line in skipped_summary(conversion.skipped)
+        ],
+        "notes": [str(note) for note in conversion.notes],
     }
 
 
-def source_run(
-    *, stored: SourceUpload, dry_run: bool, user, progress: ProgressCallback
-) -> tuple[ImportResult, dict]:
+def source_run(*, stored: SourceUpload, dry_run: bool, user, progress: ProgressCallback) -> tuple[ImportResult, dict]:
     """Convert and check (``dry_run``) or import the stored file; returns the result and, for the page, the
     conversion's report and the due-date rule it used. A write also keeps the mapping for the community."""
     meta = stored.meta
@@ -90,6 +91,10 @@ def source_run(
     result = conversion_import(conversion=conversion, dry_run=dry_run, user=user, progress=progress)
     if result.written and layout is not None:
         mapping_save(
-            stored=stored, layout=layout, mapping=upload_mapping(stored, layout, community), community=community, user=user
+            stored=stored,
+            layout=layout,
+            mapping=upload_mapping(stored, layout, community),
+            community=community,
+            user=user,
         )
     return result, {"conversion": conversion_report(conversion), "rules": rules}
