@@ -159,6 +159,7 @@ MATRIX: dict[str, Rule] = {
     # Files from other systems (HC exports, free-form 欠费明细), converted and imported by the same job.
     "import_other_upload": Rule(_roles(FINANCE, MANAGER)),
     "import_other_preview": Rule(_roles(FINANCE, MANAGER)),
+    "import_other_status": Rule(_roles(FINANCE, MANAGER)),
     # SMS and owner links (outreach/).
     "sms_batch_list": Rule(_roles(SERVICE, MANAGER)),
     "sms_batch_new": Rule(_roles(SERVICE, MANAGER)),

@@ -1,5 +1,9 @@
 """The import as a background job: check (a dry run) or write an uploaded file, record its progress for the page,
-then refresh the dashboard of the communities it changed and delete the file."""
+then refresh the dashboard of the communities it changed and delete the file.
+
+One job serves both kinds of upload: a template workbook (imports.uploads) goes to the ledger import as it is; a
+file from another system (imports.sources) is converted first, and its conversion report is kept with the outcome.
+"""
 
 import logging
 import time
@@ -7,9 +11,12 @@ import time
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
+from arrears.importer.result import ImportResult
 from arrears.importer.state import Progress
 from dashboard.services import snapshots_refresh
 
+from .sources.jobs import source_run
+from .sources.uploads import SourceUpload
 from .uploads import StoredUpload
 from .workbook_import import ledger_import
 
@@ -17,6 +24,19 @@ logger = logging.getLogger(__name__)
 
 # The page polls every second or two; writing the status more often than this costs the import for nothing.
 STATUS_EVERY_SECONDS = 0.5
+UPLOAD_KINDS = {kind.kind: kind for kind in (StoredUpload, SourceUpload)}
+
+
+def upload_of(kind: str, token) -> StoredUpload:
+    """The stored upload of ``kind`` (StoredUpload.kind) with ``token``."""
+    return UPLOAD_KINDS[kind](token)
+
+
+def _ledger_run(*, stored: StoredUpload, dry_run: bool, user, progress) -> tuple[ImportResult, dict]:
+    return ledger_import(path=stored.path, dry_run=dry_run, user=user, progress=progress), {}
+
+
+_RUNNERS = {StoredUpload.kind: _ledger_run, SourceUpload.kind: source_run}
 
 
 def import_queue(*, stored: StoredUpload, dry_run: bool) -> None:
@@ -41,17 +61,21 @@ def import_run(*, stored: StoredUpload, dry_run: bool, user_id: int | None) -> d
         return stored.status()
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     last = 0.0
+    phase = ""
+    counters: dict[str, int] = {}  # a conversion's own, kept beside the ledger import's
 
-    def progress(done: Progress) -> None:
-        nonlocal last
+    def progress(done: Progress, **more: int) -> None:
+        nonlocal last, phase
+        counters.update(more)
         now = time.monotonic()
-        if now - last >= STATUS_EVERY_SECONDS or done.phase == "done":
+        if now - last >= STATUS_EVERY_SECONDS or done.phase != phase or done.phase == "done":
             last = now
-            stored.set_status(state="running", dry_run=dry_run, **vars(done))
+            stored.set_status(state="running", dry_run=dry_run, **vars(done), **counters)
+        phase = done.phase
 
     stored.set_status(state="running", dry_run=dry_run, **vars(Progress()))
     try:
-        result = ledger_import(path=path, dry_run=dry_run, user=user, progress=progress)
+        result, report = _RUNNERS[stored.kind](stored=stored, dry_run=dry_run, user=user, progress=progress)
     except Exception:
         logger.exception("import of %s failed", stored.token)
         stored.set_status(
@@ -60,20 +84,30 @@ def import_run(*, stored: StoredUpload, dry_run: bool, user_id: int | None) -> d
         if not dry_run:
             stored.release()
         return stored.status()
-    final = {**vars(progress_of(stored)), "phase": "done"}
+    final = {**vars(progress_of(stored)), **counters, "phase": "done"}
     if result.written:
         stored.record(result, user=user)
         stored.delete_file()
         if result.communities:
             snapshots_refresh(community_codes=result.communities)
-    elif not result.ok:
-        stored.delete_file()  # it has to be corrected and uploaded again
+    elif not result.ok and not stored.keep_file_after_errors:
+        stored.delete_file()
     if not dry_run and not result.written:
         stored.release()
-    stored.set_status(state="done", dry_run=dry_run, result=result.as_report(), **final)
+    stored.set_status(state="done", dry_run=dry_run, result=result.as_report(), **report, **final)
     return stored.status()
 
 
 def progress_of(stored: StoredUpload) -> Progress:
     status = stored.status() or {}
     return Progress(**{name: status[name] for name in vars(Progress()) if name in status})
+
+
+def progress_bar(status: dict) -> dict:
+    """The progress bar: a foreign file's rows are converted, every row is checked, then the new ones written
+    (each count is known once the step before is done, so the bar may step back a little then)."""
+    total = sum(status.get(name) or 0 for name in ("rows_to_convert", "rows_total", "rows_to_write"))
+    done = sum(status.get(name) or 0 for name in ("rows_converted", "rows_checked", "rows_written"))
+    if status.get("state") == "done":
+        done = total
+    return {"max": max(total, 1), "value": done, "percent": round(100 * done / total) if total else 0}

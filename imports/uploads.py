@@ -53,13 +53,22 @@ class UploadForm(forms.Form):
 class StoredUpload:
     """An uploaded file and what its jobs recorded about it."""
 
+    # Which import the job runs on the file (imports.jobs); a file from another system has its own kind.
+    kind = "ledger"
+    # A file whose check found errors is deleted: it has to be corrected and uploaded again.
+    keep_file_after_errors = False
+
     def __init__(self, token: uuid.UUID):
         self.token = token
-        base = upload_dir() / str(token)
+        base = self.directory() / str(token)
         self._base = base
         self._claim = base.with_suffix(".claim")
         self._result = base.with_suffix(".json")
         self._status = base.with_name(f"{token}.status.json")
+
+    @classmethod
+    def directory(cls) -> Path:
+        return upload_dir()
 
     @property
     def path(self) -> Path:
@@ -70,7 +79,7 @@ class StoredUpload:
     @classmethod
     def save(cls, upload) -> "StoredUpload":
         stored = cls(uuid.uuid4())
-        upload_dir().mkdir(parents=True, exist_ok=True)
+        cls.directory().mkdir(parents=True, exist_ok=True)
         suffix = PurePath(upload.name).suffix.lower()
         if suffix == ".csv":
             archive = zipfile.ZipFile(stored._base.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED)

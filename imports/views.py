@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.roles import FINANCE, MANAGER, has_role
 
-from .jobs import import_queue
+from .jobs import import_queue, progress_bar
 from .tasks import run_import
 from .template import template_workbook
 from .uploads import StoredUpload, UploadForm
@@ -90,31 +91,38 @@ def import_status(request, token):
     stored = StoredUpload(token)
     if not stored.exists():
         raise Http404
-    status = stored.status() or {}
-    context = {"token": stored.token, "status": status, "bar": _bar(status)}
+    return progress_fragment(request, stored, page="import_preview", status="import_status")
+
+
+def progress_context(stored: StoredUpload, *, page: str, status: str) -> dict:
+    """What imports/progress.html shows of the job on ``stored``; ``page`` and ``status`` name the URLs of the
+    upload's page and of this fragment."""
+    progress = stored.status() or {}
+    return {
+        "token": stored.token,
+        "status": progress,
+        "bar": progress_bar(progress),
+        "page_url": reverse(page, kwargs={"token": stored.token}),
+        "status_url": reverse(status, kwargs={"token": stored.token}),
+    }
+
+
+def progress_fragment(request, stored: StoredUpload, *, page: str, status: str):
+    """The progress fragment the page polls; once the job has finished, htmx reloads the page for the outcome."""
+    context = progress_context(stored, page=page, status=status)
     response = render(request, "imports/progress.html", context)
-    if status.get("state") not in _RUNNING:
+    if context["status"].get("state") not in _RUNNING:
         response["HX-Refresh"] = "true"
     return response
-
-
-def _bar(status: dict) -> dict:
-    """The progress bar: every row is checked, then the new ones written (the second count is known once the
-    check is done, so the bar may step back a little then)."""
-    total = (status.get("rows_total") or 0) + (status.get("rows_to_write") or 0)
-    done = (status.get("rows_checked") or 0) + (status.get("rows_written") or 0)
-    if status.get("state") == "done":
-        done = total
-    return {"max": max(total, 1), "value": done, "percent": round(100 * done / total) if total else 0}
 
 
 def _page(request, stored: StoredUpload, *, status: dict, recorded: dict | None):
     result = status.get("result") if status.get("state") == "done" else None
     summary = recorded or (result if result and result["ok"] else None)
     context = {
-        "token": stored.token,
+        **progress_context(stored, page="import_preview", status="import_status"),
         "status": status,
-        "bar": _bar(status),
+        "bar": progress_bar(status),
         "running": recorded is None and status.get("state") in _RUNNING,
         "failed": recorded is None and status.get("state") == "failed",
         "result": result,

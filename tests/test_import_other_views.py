@@ -29,6 +29,14 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(monkeypatch):
+    """As without a broker, whatever this run has: the upload's and the confirmation's jobs run in the request."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
 def community():
     return CommunityFactory(code="YG", name="阳光花园")
@@ -222,3 +230,211 @@ def test_freeform_confirm_saves_the_mapping_used(finance_client, community):
     assert Charge.objects.get().amount == Decimal("1200.00")
     assert SourceSettings.objects.get(community=community).column_mapping["应收"] == Field.CHARGED
     assert not Payment.objects.exists()
+
+
+# The conversion, the dry run and the import as the import job ------------------------------------------------
+
+
+def token_of(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """No worker yet: the jobs the pages start wait in this list."""
+    from imports.tasks import run_import
+
+    jobs = []
+    monkeypatch.setattr(run_import, "delay", lambda *args: jobs.append(args))
+    return jobs
+
+
+def run_queued(queued) -> None:
+    from imports.tasks import run_import
+
+    while queued:
+        run_import(*queued.pop(0))  # the worker's turn
+
+
+def test_the_page_shows_progress_until_the_check_has_run(finance_client, community, queued):
+    url = preview_url(upload(finance_client, community, hc_file()))
+    status_url = reverse("import_other_status", kwargs={"token": token_of(url)})
+    assert len(queued) == 1 and queued[0][1] is True and queued[0][3] == "other"  # a check, of a foreign file
+
+    page = finance_client.get(url).content.decode()
+    assert "排队中" in page and status_url in page and "确认导入" not in page
+    assert len(queued) == 1  # the page does not start the check again while it waits
+    fragment = finance_client.get(status_url, headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in fragment and 'hx-trigger="every 1s"' in fragment.content.decode()
+
+    run_queued(queued)
+
+    fragment = finance_client.get(status_url, headers={"HX-Request": "true"})
+    assert fragment["HX-Refresh"] == "true"
+    page = finance_client.get(url).content.decode()
+    assert "确认导入" in page and "房屋编号(A 列)" in page and "合计行" in page and "排队中" not in page
+    assert not Charge.objects.exists()
+
+
+def test_the_job_reports_converting_checking_and_writing(finance_client, community, queued, monkeypatch):
+    from imports import jobs
+    from imports.sources.uploads import SourceUpload
+
+    monkeypatch.setattr(jobs, "STATUS_EVERY_SECONDS", 0)
+    seen = []
+    real_set_status = SourceUpload.set_status
+
+    def recording(self, **status):
+        seen.append(status)
+        real_set_status(self, **status)
+
+    monkeypatch.setattr(SourceUpload, "set_status", recording)
+    url = preview_url(upload(finance_client, community, hc_file()))
+    run_queued(queued)
+    finance_client.post(url, {"action": "confirm"})
+    run_queued(queued)
+
+    check = [status for status in seen if status.get("dry_run")]
+    phases = [status.get("phase") for status in check]
+    assert phases[0] == "queued" and phases[-1] == "done"
+    assert {"converting", "checking", "writing"} <= set(phases)
+    assert phases.index("converting") < phases.index("checking") < phases.index("writing")
+    converting = [status for status in check if status.get("phase") == "converting"]
+    # 房屋费用信息 has three rows below its headers: the household's, a blank one and the totals.
+    assert converting[-1]["rows_converted"] == converting[-1]["rows_to_convert"] == 3
+    assert check[-1]["state"] == "done" and check[-1]["result"]["ok"]
+    imported = [status for status in seen if status.get("dry_run") is False]
+    assert imported[-1]["state"] == "done" and imported[-1]["result"]["written"]
+    assert max(status.get("rows_written", 0) for status in imported) >= 1
+    assert Charge.objects.count() == 1
+
+
+def test_the_status_fragment_names_the_conversion(finance_client, community, queued):
+    from imports.sources.uploads import SourceUpload
+
+    url = preview_url(upload(finance_client, community, hc_file()))
+    stored = SourceUpload(uuid.UUID(token_of(url)))
+    stored.set_status(state="running", dry_run=True, phase="converting", rows_converted=1, rows_to_convert=3)
+
+    page = finance_client.get(reverse("import_other_status", kwargs={"token": stored.token})).content.decode()
+
+    assert "正在转换" in page and "已转换 1 / 3 行" in page and "33%" in page
+
+
+def test_the_status_is_for_importers_only(client, user_with_role, community):
+    client.force_login(user_with_role(FINANCE))
+    status_url = reverse(
+        "import_other_status", kwargs={"token": token_of(preview_url(upload(client, community, hc_file())))}
+    )
+    client.force_login(user_with_role(STAFF))
+    assert client.get(status_url).status_code == 403
+    client.force_login(user_with_role(MANAGER))
+    assert client.get(status_url).status_code == 200
+    assert client.get(reverse("import_other_status", kwargs={"token": SOME_TOKEN})).status_code == 404
+
+
+def test_a_failing_import_says_so_in_chinese_and_writes_nothing(finance_client, community, monkeypatch):
+    from arrears.models import Household
+    from dashboard.models import DashboardSnapshot
+    from imports import workbook_import
+    from imports.sources.uploads import SourceUpload
+
+    url = preview_url(upload(finance_client, community, hc_file()))
+    assert "确认导入" in finance_client.get(url).content.decode()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    # Fails after the households and charges are written, inside the import's transaction.
+    monkeypatch.setattr(workbook_import, "apply_imported_credit", broken)
+    finance_client.post(url, {"action": "confirm"})
+
+    page = finance_client.get(url).content.decode()
+    assert "导入时出错,没有写入任何数据" in page and "已导入" not in page
+    assert not Charge.objects.exists() and not Household.objects.exists()
+    assert not DashboardSnapshot.objects.exists()
+    assert not SourceUpload(uuid.UUID(token_of(url))).claimed()  # given back
+
+
+def test_a_second_confirm_starts_no_job(finance_client, community, queued):
+    url = preview_url(upload(finance_client, community, hc_file()))
+    run_queued(queued)
+    finance_client.post(url, {"action": "confirm"})
+    assert [job[1] for job in queued] == [False]
+
+    again = finance_client.post(url, {"action": "confirm"}, follow=True)  # before the worker has run it
+    assert "没有重复导入" in again.content.decode()
+    assert len(queued) == 1
+    run_queued(queued)
+
+    again = finance_client.post(url, {"action": "confirm"}, follow=True)
+    assert "没有重复导入" in again.content.decode()
+    assert not queued and Charge.objects.count() == 1
+
+
+def test_the_import_refreshes_the_dashboard_of_its_community(finance_client, community):
+    from dashboard.models import DashboardSnapshot
+
+    url = preview_url(upload(finance_client, community, hc_file()))
+    assert not DashboardSnapshot.objects.exists()  # the preview writes nothing
+
+    finance_client.post(url, {"action": "confirm"})
+
+    assert list(DashboardSnapshot.objects.values_list("community__code", flat=True)) == ["YG"]
+
+
+def test_a_rule_changed_since_the_preview_is_previewed_again_before_importing(
+    finance_client, community, user_with_role
+):
+    from imports.sources.settings import source_settings_update
+
+    url = preview_url(upload(finance_client, community, hc_file()))
+    assert "确认导入" in finance_client.get(url).content.decode()
+    # Changed meanwhile, from another upload of the same community.
+    source_settings_update(community=community, user=None, due_date_rule=DueDateRule.PERIOD_END, due_days_after=0)
+
+    response = finance_client.post(url, {"action": "confirm"}, follow=True)
+    assert "已按新规则重新预览" in response.content.decode()
+    assert not Charge.objects.exists()
+
+    finance_client.post(url, {"action": "confirm"})
+    assert Charge.objects.get().due_date == date(2024, 1, 31)
+
+
+def test_the_mapping_cannot_change_while_the_file_is_checked(finance_client, community, queued):
+    url = preview_url(upload(finance_client, community, freeform_file(), source="freeform"))
+    assert len(queued) == 1
+
+    response = finance_client.post(
+        url, {"action": "mapping", "column_0": Field.HOUSEHOLD, "column_1": Field.PERIOD, "column_2": Field.PAID}
+    )
+
+    assert response.status_code == 302
+    assert "请等它完成后再修改" in finance_client.get(url).content.decode()
+    assert not SourceSettings.objects.exists() and len(queued) == 1
+
+
+def test_a_check_with_errors_keeps_the_file_for_another_mapping(finance_client, community):
+    rows = [["房号", "月份", "应收", "备注"], ["3-2-1201", "2026-01", "¥1,200.00", "一千"]]
+    url = preview_url(upload(finance_client, community, workbook_bytes({"欠费明细": rows}), source="freeform"))
+    assert "确认导入" in finance_client.get(url).content.decode()
+
+    # 备注 read as the amount paid: not money.
+    finance_client.post(
+        url,
+        {
+            "action": "mapping",
+            "column_0": Field.HOUSEHOLD,
+            "column_1": Field.PERIOD,
+            "column_2": Field.CHARGED,
+            "column_3": Field.PAID,
+        },
+    )
+    page = finance_client.get(url).content.decode()
+    assert "备注(D 列)" in page and "确认导入" not in page
+
+    finance_client.post(
+        url, {"action": "mapping", "column_0": Field.HOUSEHOLD, "column_1": Field.PERIOD, "column_2": Field.CHARGED}
+    )
+    finance_client.post(url, {"action": "confirm"})
+    assert Charge.objects.get().amount == Decimal("1200.00")

@@ -105,6 +105,7 @@ def world(db, user_with_role):
         "import_preview": {"token": uuid.uuid4()},
         "import_status": {"token": uuid.uuid4()},
         "import_other_preview": {"token": uuid.uuid4()},
+        "import_other_status": {"token": uuid.uuid4()},
         "contact_record": {"household_id": household.pk},
         "household_history": {"household_id": household.pk},
         "contact_edit": {"contact_id": MISSING},

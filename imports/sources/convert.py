@@ -6,6 +6,7 @@ is reported where finance will fix it: in the file they uploaded.
 
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from arrears.importer.columns import (
 )
 from arrears.importer.parse import CellError, is_blank
 from arrears.importer.result import ImportResult, RowError
+from arrears.importer.state import ProgressCallback
 from arrears.models import Community, Household
 
 from ..models import DueDateRule, SourceSettings
@@ -73,6 +75,10 @@ class Conversion:
     charges: list[tuple[tuple, Origin]] = field(default_factory=list)
     payments: list[tuple[tuple, Origin]] = field(default_factory=list)
     read_rows: int = 0
+    # How far the converter has come through the rows below the headers, for the job's progress bar.
+    rows_seen: int = 0
+    rows_to_convert: int = 0
+    on_rows: Callable[[int, int], None] | None = field(default=None, repr=False)
 
     def error(self, *, sheet: str, row: int, column: str, reason: str) -> None:
         self.result.add_error(sheet=sheet, row=row, column=column, reason=reason)
@@ -181,13 +187,17 @@ def _translate(result: ImportResult, origins: dict[tuple[str, int], Origin]) -> 
             )
         )
     translated.error_count = result.error_count
-    for name in ("counts", "allocation_count", "allocated", "credit_left", "role_changes"):
+    for name in ("counts", "allocation_count", "allocated", "credit_left", "role_changes", "communities"):
         setattr(translated, name, getattr(result, name))
     return translated
 
 
-def conversion_import(*, conversion: Conversion, dry_run: bool, user) -> ImportResult:
-    """Import what the converter made, through the ledger import; any error anywhere writes nothing."""
+def conversion_import(
+    *, conversion: Conversion, dry_run: bool, user, progress: ProgressCallback | None = None
+) -> ImportResult:
+    """Import what the converter made, through the ledger import; any error anywhere writes nothing.
+
+    ``progress`` is called as the ledger import checks and writes the template rows."""
     if not conversion.result.ok:
         conversion.result.dry_run = dry_run
         return conversion.result
@@ -198,7 +208,7 @@ def conversion_import(*, conversion: Conversion, dry_run: bool, user) -> ImportR
     with tempfile.TemporaryDirectory(prefix="wuye-import-") as folder:
         path = Path(folder) / "template.xlsx"
         origins = _write_template(conversion, path)
-        result = ledger_import(path=path, dry_run=dry_run, user=user)
+        result = ledger_import(path=path, dry_run=dry_run, user=user, progress=progress)
     return _translate(result, origins)
 
 
@@ -210,7 +220,11 @@ def data_rows(conversion: Conversion, sheet, header_row: int, names_household):
     whether a row names a household.
     """
     after_totals = False
+    conversion.rows_to_convert += max(len(sheet) - header_row, 0)
     for number in range(header_row + 1, len(sheet) + 1):
+        conversion.rows_seen += 1
+        if conversion.on_rows is not None:
+            conversion.on_rows(conversion.rows_seen, conversion.rows_to_convert)
         row = sheet.row(number)
         if is_blank_row(row):
             conversion.skip(sheet=sheet.name, row=number, reason=_("空行"))

@@ -224,11 +224,16 @@ class _Row:
         return Origin(self.layout.sheet.name, self.number, {name: self.label(t) for name, t in targets.items()})
 
 
-def freeform_convert(*, path, community, mapping: dict[int, str], fee_item: str, channel: str) -> Conversion:
-    """The sheet at ``path`` read with ``mapping`` (column index → field) as template rows for ``community``."""
-    conversion = Conversion(community=community)
+def freeform_convert(
+    *, path, community, mapping: dict[int, str], fee_item: str, channel: str, on_rows=None, layout=None
+) -> Conversion:
+    """The sheet at ``path`` read with ``mapping`` (column index → field) as template rows for ``community``.
+
+    ``on_rows(seen, total)`` is called for each row read below the header; ``layout`` is the file's, when the
+    caller has read it already."""
+    conversion = Conversion(community=community, on_rows=on_rows)
     try:
-        layout = freeform_layout(path)
+        layout = layout or freeform_layout(path)
     except SourceError as exc:
         conversion.error(sheet="", row=0, column="", reason=str(exc))
         return conversion

@@ -78,9 +78,11 @@ class _Columns:
         return row[position] if position is not None and position < len(row) else None
 
 
-def hc_convert(*, path, community, channel: str) -> Conversion:
-    """The HC export at ``path`` as template rows for ``community``; payments get ``channel`` (HC keeps none)."""
-    conversion = Conversion(community=community)
+def hc_convert(*, path, community, channel: str, on_rows=None) -> Conversion:
+    """The HC export at ``path`` as template rows for ``community``; payments get ``channel`` (HC keeps none).
+
+    ``on_rows(seen, total)`` is called for each row read below a header."""
+    conversion = Conversion(community=community, on_rows=on_rows)
     try:
         sheets = read_workbook(path)
         if FEES_SHEET not in sheets and HISTORY_SHEET not in sheets:

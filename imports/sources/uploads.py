@@ -1,34 +1,40 @@
 """Files from other systems waiting for their mapping and confirmation, under MEDIA_ROOT/imports/other/.
 
 ``<token>.xlsx`` (or ``.xls``) is the file as uploaded; ``<token>.json`` what it is and how to read it (source,
-community, mapping), and the result once imported; ``<token>.claim`` exists while it is being imported.
+community, mapping). As for the template import (imports.uploads), ``<token>.status.json`` holds the job's progress
+and outcome, ``<token>.claim`` exists while it is being imported and ``<token>.result.json`` holds the summary once
+it has written; the file itself is deleted then.
 """
 
 import json
-import os
-import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 
-STALE_CLAIM_SECONDS = 2 * 60 * 60
+from ..uploads import StoredUpload
 
 
 def upload_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / "other"
 
 
-class SourceUpload:
+class SourceUpload(StoredUpload):
     """An uploaded foreign workbook and what is known about it."""
 
+    kind = "other"
+    # A check that failed may pass with another column mapping or due-date rule: the file stays for it.
+    keep_file_after_errors = True
+
     def __init__(self, token: uuid.UUID, meta: dict | None = None):
-        self.token = token
-        self._base = upload_dir() / str(token)
+        super().__init__(token)
         self._meta_path = self._base.with_suffix(".json")
-        self._claim = self._base.with_suffix(".claim")
+        self._result = self._base.with_name(f"{token}.result.json")
         self.meta = meta if meta is not None else self._load()
+
+    @classmethod
+    def directory(cls) -> Path:
+        return upload_dir()
 
     def _load(self) -> dict:
         try:
@@ -52,7 +58,10 @@ class SourceUpload:
         return self._base.with_suffix(self.meta.get("extension", ".xlsx"))
 
     def exists(self) -> bool:
-        return bool(self.meta) and self.path.is_file()
+        return bool(self.meta) and (self.path.is_file() or self.recorded() is not None or self.status() is not None)
+
+    def delete_file(self) -> None:
+        self.path.unlink(missing_ok=True)
 
     def write(self) -> None:
         self._meta_path.write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
@@ -66,25 +75,6 @@ class SourceUpload:
         self.meta["mapping"] = {str(index): target for index, target in mapping.items()}
         self.write()
 
-    def claim(self) -> bool:
-        """Take the right to import this file; False while another request holds it (or one that died long ago)."""
-        try:
-            if time.time() - self._claim.stat().st_mtime > STALE_CLAIM_SECONDS:
-                self._claim.unlink(missing_ok=True)
-        except FileNotFoundError:
-            pass
-        try:
-            os.close(os.open(self._claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            return False
-        return True
-
-    def release(self) -> None:
-        self._claim.unlink(missing_ok=True)
-
-    def record(self, summary: dict, *, user) -> None:
-        self.meta["recorded"] = {**summary, "imported_at": timezone.now().isoformat(), "user": user.get_username()}
-        self.write()
-
     def recorded(self) -> dict | None:
-        return self.meta.get("recorded")
+        # Files imported before the import ran as a job kept the summary with the rest.
+        return super().recorded() or self._load().get("recorded")

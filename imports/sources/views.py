@@ -1,6 +1,11 @@
 """Files from other systems in the browser (finance and managers, as the template import): upload, the community's
-rules and the column mapping, a preview of what was recognised and skipped and of the dry run, then confirm."""
+rules and the column mapping, a preview of what was recognised and skipped and of the dry run, then confirm.
 
+The conversion with its dry run, and the import, run as the template import's background job
+(imports.tasks.run_import); the page shows their progress, then the preview or what the import did.
+"""
+
+import time
 from datetime import datetime
 
 from django.contrib import messages
@@ -9,20 +14,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from arrears.models import Community
 from core.roles import FINANCE, MANAGER, has_role
 
+from ..jobs import import_queue
 from ..models import SourceSettings
-from .convert import Conversion, conversion_import
+from ..tasks import run_import
+from ..views import progress_context, progress_fragment
 from .forms import MappingForm, Source, SourceSettingsForm, SourceUploadForm
-from .freeform import Layout, freeform_convert, freeform_layout, mapping_problems
-from .hc import hc_convert
-from .report import skipped_summary
+from .freeform import Layout, freeform_layout, mapping_problems
+from .jobs import mapping_save, rules_of, upload_mapping
 from .settings import source_settings_update
 from .sheet import SourceError
 from .uploads import SourceUpload
+
+_RUNNING = ("queued", "running")
+# A job that has not reported for this long is taken to be lost (a worker that died): the page lets finance on.
+STALE_JOB_SECONDS = 15 * 60
+_URLS = {"page": "import_other_preview", "status": "import_other_status"}
 
 
 def _require_importer(user) -> None:
@@ -30,10 +41,40 @@ def _require_importer(user) -> None:
         raise PermissionDenied
 
 
+def _start(request, stored: SourceUpload, *, dry_run: bool) -> None:
+    import_queue(stored=stored, dry_run=dry_run)
+    # The job reads the stored file and the community's rules as saved already: nothing to wait for a commit of.
+    run_import.delay(str(stored.token), dry_run, request.user.pk, stored.kind)
+
+
+def _busy(stored: SourceUpload, status: dict) -> bool:
+    """A job is checking or importing the file (and has reported lately)."""
+    if stored.claimed():
+        return True
+    return status.get("state") in _RUNNING and time.time() - status.get("updated_at", 0) < STALE_JOB_SECONDS
+
+
+def _layout(stored: SourceUpload) -> tuple[Layout | None, str]:
+    if stored.meta["source"] != Source.FREEFORM:
+        return None, ""
+    try:
+        return freeform_layout(stored.path), ""
+    except SourceError as exc:
+        return None, str(exc)
+
+
+def _check(request, stored: SourceUpload, layout: Layout | None) -> None:
+    """Start the conversion and dry run, unless the file cannot be read or its mapping is incomplete (the page
+    says so)."""
+    if stored.meta["source"] == Source.FREEFORM and (layout is None or mapping_problems(stored.mapping or {})):
+        return
+    _start(request, stored, dry_run=True)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_upload(request):
-    """Which system the file comes from, for which community; a valid file is stored and previewed."""
+    """Which system the file comes from, for which community; a valid file is stored and its check starts."""
     _require_importer(request.user)
     form = SourceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -45,6 +86,11 @@ def source_upload(request):
             "fee_item": data["fee_item"].strip(),
         }
         stored = SourceUpload.save(data["file"], meta=meta)
+        layout, _error = _layout(stored)
+        if layout is not None:
+            # Fixed now, so that the file is imported as it was previewed.
+            stored.set_mapping(upload_mapping(stored, layout, data["community"]))
+        _check(request, stored, layout)
         return redirect("import_other_preview", token=stored.token)
     return render(request, "imports/other/upload.html", {"form": form})
 
@@ -59,134 +105,136 @@ def _stored(token) -> tuple[SourceUpload, Community]:
     return stored, community
 
 
-def _layout(stored: SourceUpload) -> tuple[Layout | None, str]:
-    if stored.meta["source"] != Source.FREEFORM:
-        return None, ""
-    try:
-        return freeform_layout(stored.path), ""
-    except SourceError as exc:
-        return None, str(exc)
-
-
-def _mapping(stored: SourceUpload, layout: Layout, community: Community) -> dict[int, str]:
-    """The upload's mapping as last chosen, else the community's saved one, else as recognised."""
-    if stored.mapping is not None:
-        return stored.mapping
-    saved = SourceSettings.objects.filter(community=community).values_list("column_mapping", flat=True).first()
-    return layout.initial(saved or {})
-
-
-def _convert(stored: SourceUpload, community: Community, layout: Layout | None) -> Conversion:
-    meta = stored.meta
-    if meta["source"] == Source.HC:
-        return hc_convert(path=stored.path, community=community, channel=meta["channel"])
-    return freeform_convert(
-        path=stored.path,
-        community=community,
-        mapping=_mapping(stored, layout, community),
-        fee_item=meta["fee_item"] or "物业费",
-        channel=meta["channel"],
-    )
+@login_required
+@require_GET
+def source_status(request, token):
+    """The progress fragment the page polls; once the job has finished, htmx reloads the page for the outcome."""
+    _require_importer(request.user)
+    stored, _community = _stored(token)
+    return progress_fragment(request, stored, **_URLS)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_preview(request, token):
-    """GET: the rules, the mapping and the dry run. POST: save the rules or the mapping, or import (once)."""
+    """GET: the rules, the mapping, the job's progress and the dry run. POST: save the rules or the mapping (and
+    check again), or import (once)."""
     _require_importer(request.user)
     stored, community = _stored(token)
     recorded = stored.recorded()
+    if request.method == "POST" and recorded is not None:
+        messages.info(request, _("该文件已导入,没有重复导入。"))
+        return redirect("import_other_preview", token=token)
+    if recorded is not None:
+        return _imported(request, stored, community, recorded)
     layout, layout_error = _layout(stored)
     settings = SourceSettings.objects.filter(community=community).first() or SourceSettings(community=community)
     settings_form = SourceSettingsForm(instance=settings)
     mapping_form = None
     if layout is not None:
-        if stored.mapping is None and recorded is None:
-            # Fixed at the first preview, so that the file is imported as it was previewed.
-            stored.set_mapping(_mapping(stored, layout, community))
-        mapping_form = MappingForm(layout=layout, initial_mapping=_mapping(stored, layout, community))
-    if request.method == "POST" and recorded is None:
+        if stored.mapping is None:
+            stored.set_mapping(upload_mapping(stored, layout, community))
+        mapping_form = MappingForm(layout=layout, initial_mapping=upload_mapping(stored, layout, community))
+    status = stored.status() or {}
+    if request.method == "POST":
         action = request.POST.get("action")
+        if action == "confirm":
+            return _confirm(request, stored, community, status)
+        if action in ("settings", "mapping") and _busy(stored, status):
+            messages.error(request, _("正在生成预览或导入,请等它完成后再修改。"))
+            return redirect("import_other_preview", token=token)
         if action == "settings":
             settings_form = SourceSettingsForm(request.POST, instance=settings)
             if settings_form.is_valid():
                 source_settings_update(community=community, user=request.user, **settings_form.cleaned_data)
+                _check(request, stored, layout)
                 messages.success(request, _("已保存该小区的应缴日期规则。"))
                 return redirect("import_other_preview", token=token)
         elif action == "mapping" and layout is not None:
             mapping_form = MappingForm(request.POST, layout=layout, initial_mapping={})
             if mapping_form.is_valid():
-                _save_mapping(stored, layout, mapping_form.mapping(), community, request.user)
+                mapping_save(
+                    stored=stored, layout=layout, mapping=mapping_form.mapping(), community=community, user=request.user
+                )
+                _check(request, stored, layout)
                 messages.success(request, _("已保存列对应,下个月同样表头的文件会自动使用。"))
                 return redirect("import_other_preview", token=token)
-        elif action == "confirm":
-            return _confirm(request, stored, community, layout)
-    elif request.method == "POST":
-        messages.info(request, _("该文件已导入,没有重复导入。"))
-        return redirect("import_other_preview", token=token)
+    elif not _busy(stored, status) and (not status or _out_of_date(status, community)):
+        # Stored before the check ran as a job, or checked under a due-date rule changed since.
+        _check(request, stored, layout)
+        status = stored.status() or {}
     context = {
-        "token": token,
-        "stored": stored,
-        "community": community,
-        "source_label": Source(stored.meta["source"]).label,
+        **_base_context(stored, community),
+        **progress_context(stored, **_URLS),
         "settings_form": settings_form,
         "mapping_form": mapping_form,
         "layout": layout,
-        "recorded": recorded,
+        "running": status.get("state") in _RUNNING,
+        "busy": _busy(stored, status),
+        "failed": status.get("state") == "failed",
     }
-    if recorded:
-        context["imported_at"] = datetime.fromisoformat(recorded["imported_at"])
-    elif layout_error:
+    if layout_error:
         context["file_error"] = layout_error
-    elif mapping_form is not None and not mapping_form.is_bound and mapping_problems(stored.mapping):
-        context["mapping_problems"] = mapping_problems(stored.mapping)
+    elif mapping_form is not None and not mapping_form.is_bound and mapping_problems(stored.mapping or {}):
+        context["mapping_problems"] = mapping_problems(stored.mapping or {})
     elif mapping_form is None or not mapping_form.is_bound or mapping_form.is_valid():
-        conversion = _convert(stored, community, layout)
-        result = conversion_import(conversion=conversion, dry_run=True, user=request.user)
-        context.update(_report(conversion, result))
+        context.update(_report(stored, context["status"]))
     return render(request, "imports/other/preview.html", context)
 
 
-def _report(conversion: Conversion, result) -> dict:
+def _base_context(stored: SourceUpload, community: Community) -> dict:
     return {
-        "conversion": conversion,
-        "skipped": skipped_summary(conversion.skipped),
-        "result": result,
-        "summary": result.as_dict() if result.ok else None,
+        "token": stored.token,
+        "stored": stored,
+        "community": community,
+        "source_label": Source(stored.meta["source"]).label,
     }
 
 
-def _save_mapping(stored: SourceUpload, layout: Layout, mapping: dict[int, str], community, user) -> None:
-    stored.set_mapping(mapping)
-    by_header = {column.key: mapping.get(column.index, "") for column in layout.columns}
-    source_settings_update(community=community, user=user, column_mapping=by_header)
+def _imported(request, stored: SourceUpload, community: Community, recorded: dict):
+    context = {
+        **_base_context(stored, community),
+        "recorded": recorded,
+        "imported_at": datetime.fromisoformat(recorded["imported_at"]),
+    }
+    return render(request, "imports/other/preview.html", context)
 
 
-def _confirm(request, stored: SourceUpload, community: Community, layout: Layout | None):
+def _out_of_date(status: dict, community: Community) -> bool:
+    return status.get("state") == "done" and status.get("rules") != rules_of(community)
+
+
+def _report(stored: SourceUpload, status: dict) -> dict:
+    """The finished job's outcome: what the converter recognised and skipped, and the dry run's counts or the
+    errors in the original sheet's rows and columns (also those of an import that found the ledger changed)."""
+    result = status.get("result") if status.get("state") == "done" else None
+    if result is None:
+        return {}
+    conversion = status.get("conversion") or {}
+    return {
+        "conversion": conversion,
+        "skipped": conversion.get("skipped", []),
+        "result": result,
+        "summary": result if result["ok"] and result["dry_run"] and stored.path.is_file() else None,
+    }
+
+
+def _confirm(request, stored: SourceUpload, community: Community, status: dict):
+    if stored.claimed():
+        messages.info(request, _("该文件已导入(或正在导入),没有重复导入。"))
+        return redirect("import_other_preview", token=stored.token)
+    result = status.get("result") if status.get("state") == "done" else None
+    if not (result and result["ok"] and result["dry_run"] and stored.path.is_file()):
+        messages.error(request, _("预览未通过或尚未完成,不能导入。"))
+        return redirect("import_other_preview", token=stored.token)
+    if _out_of_date(status, community):
+        _check(request, stored, _layout(stored)[0])
+        messages.warning(request, _("该小区的应缴日期规则已修改,已按新规则重新预览,请核对后再确认导入。"))
+        return redirect("import_other_preview", token=stored.token)
     if not stored.claim():
-        messages.info(request, _("该文件正在导入,没有重复导入。"))
+        messages.info(request, _("该文件已导入(或正在导入),没有重复导入。"))
         return redirect("import_other_preview", token=stored.token)
-    if SourceUpload(stored.token).recorded() is not None:  # imported by a request that held the claim before
-        stored.release()
-        messages.info(request, _("该文件已导入,没有重复导入。"))
-        return redirect("import_other_preview", token=stored.token)
-    try:
-        conversion = _convert(stored, community, layout)
-        result = conversion_import(conversion=conversion, dry_run=False, user=request.user)
-        if result.written:
-            if layout is not None:
-                _save_mapping(stored, layout, _mapping(stored, layout, community), community, request.user)
-            stored.record(result.as_dict(), user=request.user)
-    finally:
-        stored.release()
-    if not result.written:  # the ledger changed since the preview
-        context = {
-            "token": stored.token,
-            "stored": stored,
-            "community": community,
-            "source_label": Source(stored.meta["source"]).label,
-            **_report(conversion, result),
-        }
-        return render(request, "imports/other/preview.html", context)
-    messages.success(request, _("导入成功。"))
+    _start(request, stored, dry_run=False)
+    if stored.recorded() is not None:  # without a broker the job has run already
+        messages.success(request, _("导入成功。"))
     return redirect("import_other_preview", token=stored.token)
