@@ -17,10 +17,12 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Sum
+from django.db import connection
+from django.db.models import Count, Min
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
+from arrears import ledger_sql
 from arrears.models import Community, Household, Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.money import ZERO, format_money
@@ -40,6 +42,24 @@ def _promises_kept(promises: list[tuple], end: date) -> list[bool]:
     """Whether each promise (staff, household, made on, promised_date, amount) was kept as of ``end``."""
     judged = [Promise(household, made_on, promised, amount) for _s, household, made_on, promised, amount in promises]
     return [state == KEPT for state in judge_all(judged, end)]
+
+
+def _collected_by_holder(community: Community, start: date, end: date) -> dict[int, Decimal]:
+    """{staff id: Σ verified payments of the community in [start, end] paid on a day the household was dealt to
+    them}: each payment looks up that day's assignment by (household, day), rather than every assignment of the
+    range being joined to its household first."""
+    if start > end:
+        return {}
+    sql = f"""
+SELECT a.staff_id, SUM({ledger_sql.cents("p.amount")})
+FROM {Payment._meta.db_table} p
+JOIN {Assignment._meta.db_table} a ON a.household_id = p.household_id AND a.day = p.paid_on
+WHERE p.community_id = %s AND p.status = %s AND p.paid_on >= %s AND p.paid_on <= %s
+GROUP BY a.staff_id
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [community.pk, PaymentStatus.VERIFIED, start, end])
+        return {staff_id: ledger_sql.fen(total) for staff_id, total in cursor.fetchall()}
 
 
 def league_figures(community: Community, start: date, end: date, owing: dict[int, Decimal] | None = None) -> dict:
@@ -82,19 +102,7 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
         .values_list("staff_id", "household_id", "made_on", "promised_date", "promised_amount")
     )
     kept = _promises_kept(promises, end)
-    collected = dict(
-        Payment.objects.filter(
-            community=community,
-            status=PaymentStatus.VERIFIED,
-            paid_on__gte=max(start, first_held or end + timedelta(days=1)),
-            paid_on__lte=end,
-            household__assignments__day=F("paid_on"),
-        )
-        .order_by()
-        .values("household__assignments__staff_id")
-        .annotate(total=Sum("amount"))
-        .values_list("household__assignments__staff_id", "total")
-    )
+    collected = _collected_by_holder(community, max(start, first_held or end + timedelta(days=1)), end)
     staff_ids = {s for s, _h in pairs} | {s for s, _h in contacted} | {p[0] for p in promises} | set(collected)
     people = {
         pk: (name, department_id, department)
