@@ -40,6 +40,7 @@ bench: setup
 	$(PY) bench/split.py
 	$(PY) bench/notices.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/report.py
 	$(PY) bench/sms.py
 
 worker: setup
