@@ -1,6 +1,7 @@
 """The pages for files from other systems: upload, rules, mapping, preview, confirm; who may use them."""
 
 import uuid
+import zipfile
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -135,6 +136,13 @@ def test_only_workbooks_are_accepted(finance_client, community):
     assert "请上传 .xlsx 或 .xls 格式的 Excel 文件" in response.content.decode()
     response = upload(finance_client, community, b"not a workbook", name="export.xlsx")
     assert "文件不是有效的 Excel 工作簿" in response.content.decode()
+    # Judged by the content: a zip that holds no workbook, or an .xls name on a zip, is refused too.
+    archive = BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("readme.txt", "not a workbook")
+    for name in ("export.xlsx", "export.xls"):
+        response = upload(finance_client, community, archive.getvalue(), name=name)
+        assert "文件不是有效的 Excel 工作簿" in response.content.decode()
 
 
 def test_hc_preview_reports_then_confirm_writes_once(finance_client, community):

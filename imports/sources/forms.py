@@ -6,12 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.importer.columns import CHANNEL_LABELS
 from arrears.models import Community
+from core.uploads import is_xlsx
 
 from ..models import SourceSettings
 from .freeform import Field, Layout, mapping_problems
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx is a zip archive, .xls an OLE compound file
+_XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls an OLE compound file
 
 
 class Source(models.TextChoices):
@@ -41,7 +43,9 @@ class SourceUploadForm(forms.Form):
             raise forms.ValidationError(_("文件不能超过 50 MB"))
         head = upload.read(4)
         upload.seek(0)
-        if head not in _MAGIC:
+        # Judged by the content, not the name: an .xlsx must be a zip holding a workbook's parts, an .xls an OLE file.
+        expected = _XLSX_MAGIC if upload.name.lower().endswith(".xlsx") else _XLS_MAGIC
+        if head != expected or (expected == _XLSX_MAGIC and not is_xlsx(upload)):
             raise forms.ValidationError(_("文件不是有效的 Excel 工作簿(.xlsx 或 .xls)"))
         return upload
 
