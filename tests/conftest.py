@@ -25,3 +25,18 @@ def chinese_by_default():
     translation.activate("zh-hans")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded and rendered files under this test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def jobs_run_at_once(monkeypatch):
+    """As without a broker, whatever this run has: the upload's and the confirmation's jobs run in the request."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)

@@ -18,24 +18,10 @@ from imports.sources.freeform import Field
 from tests.factories import CommunityFactory
 from tests.sources_support import HC_FEES_MERGES, hc_fees
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "jobs_run_at_once")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SOME_TOKEN = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def jobs_run_at_once(monkeypatch):
-    """As without a broker, whatever this run has: the upload's and the confirmation's jobs run in the request."""
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
 
 
 @pytest.fixture
