@@ -33,10 +33,23 @@ def _require_importer(user) -> None:
         raise PermissionDenied
 
 
-def _start(request, stored: StoredUpload, *, dry_run: bool) -> None:
+def start_job(request, stored: StoredUpload, *, dry_run: bool) -> None:
+    """Queue the check (``dry_run``) or the import of a stored upload of any kind."""
     import_queue(stored=stored, dry_run=dry_run)
-    # The job reads the stored file, not rows of this request: nothing to wait for a commit of.
-    run_import.delay(str(stored.token), dry_run, request.user.pk)
+    # The job reads the stored file (and a community's rules as saved already), not rows of this request: nothing
+    # to wait for a commit of.
+    run_import.delay(str(stored.token), dry_run, request.user.pk, stored.kind)
+
+
+def claim_and_import(request, stored: StoredUpload, preview: str):
+    """Claim a checked upload and start its import (once), then back to its page (URL name ``preview``)."""
+    if not stored.claim():
+        messages.info(request, _("该文件已导入(或正在导入),没有重复导入。"))
+        return redirect(preview, token=stored.token)
+    start_job(request, stored, dry_run=False)
+    if stored.recorded() is not None:  # without a broker the job has run already
+        messages.success(request, _("导入成功。"))
+    return redirect(preview, token=stored.token)
 
 
 @login_required
@@ -48,7 +61,7 @@ def import_upload(request):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             stored = StoredUpload.save(form.cleaned_data["file"])
-            _start(request, stored, dry_run=True)
+            start_job(request, stored, dry_run=True)
             return redirect("import_preview", token=stored.token)
     else:
         form = UploadForm()
@@ -78,7 +91,7 @@ def import_preview(request, token):
     recorded = stored.recorded()
     status = stored.status()
     if recorded is None and status is None:  # stored before the check ran as a job
-        _start(request, stored, dry_run=True)
+        start_job(request, stored, dry_run=True)
         status = stored.status()
     return _page(request, stored, status=status or {}, recorded=recorded)
 
@@ -145,10 +158,4 @@ def _confirm(request, stored: StoredUpload):
     if not (result and result["ok"] and stored.path.is_file()):
         messages.error(request, _("预览未通过或尚未完成,不能导入。"))
         return redirect("import_preview", token=stored.token)
-    if not stored.claim():
-        messages.info(request, _("该文件已导入(或正在导入),没有重复导入。"))
-        return redirect("import_preview", token=stored.token)
-    _start(request, stored, dry_run=False)
-    if stored.recorded() is not None:  # without a broker the job has run already
-        messages.success(request, _("导入成功。"))
-    return redirect("import_preview", token=stored.token)
+    return claim_and_import(request, stored, "import_preview")

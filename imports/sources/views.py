@@ -19,10 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from arrears.models import Community
 from core.roles import FINANCE, MANAGER, has_role
 
-from ..jobs import import_queue
 from ..models import SourceSettings
-from ..tasks import run_import
-from ..views import progress_context, progress_fragment
+from ..views import claim_and_import, progress_context, progress_fragment, start_job
 from .forms import MappingForm, Source, SourceSettingsForm, SourceUploadForm
 from .freeform import Layout, freeform_layout, mapping_problems
 from .jobs import mapping_save, rules_of, upload_mapping
@@ -39,12 +37,6 @@ _URLS = {"page": "import_other_preview", "status": "import_other_status"}
 def _require_importer(user) -> None:
     if not has_role(user, FINANCE, MANAGER):
         raise PermissionDenied
-
-
-def _start(request, stored: SourceUpload, *, dry_run: bool) -> None:
-    import_queue(stored=stored, dry_run=dry_run)
-    # The job reads the stored file and the community's rules as saved already: nothing to wait for a commit of.
-    run_import.delay(str(stored.token), dry_run, request.user.pk, stored.kind)
 
 
 def _busy(stored: SourceUpload, status: dict) -> bool:
@@ -68,7 +60,7 @@ def _check(request, stored: SourceUpload, layout: Layout | None) -> None:
     says so)."""
     if stored.meta["source"] == Source.FREEFORM and (layout is None or mapping_problems(stored.mapping or {})):
         return
-    _start(request, stored, dry_run=True)
+    start_job(request, stored, dry_run=True)
 
 
 @login_required
@@ -231,10 +223,4 @@ def _confirm(request, stored: SourceUpload, community: Community, status: dict):
         _check(request, stored, _layout(stored)[0])
         messages.warning(request, _("该小区的应缴日期规则已修改,已按新规则重新预览,请核对后再确认导入。"))
         return redirect("import_other_preview", token=stored.token)
-    if not stored.claim():
-        messages.info(request, _("该文件已导入(或正在导入),没有重复导入。"))
-        return redirect("import_other_preview", token=stored.token)
-    _start(request, stored, dry_run=False)
-    if stored.recorded() is not None:  # without a broker the job has run already
-        messages.success(request, _("导入成功。"))
-    return redirect("import_other_preview", token=stored.token)
+    return claim_and_import(request, stored, "import_other_preview")
