@@ -14,6 +14,7 @@ A department's row counts each household once, however many of its people held i
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -62,22 +63,30 @@ GROUP BY a.staff_id
         return {staff_id: ledger_sql.fen(total) for staff_id, total in cursor.fetchall()}
 
 
-def league_figures(community: Community, start: date, end: date, owing: dict[int, Decimal] | None = None) -> dict:
-    """The league of one community over [start, end] as a JSON-ready dict (rows keyed by id as strings).
+@dataclass(frozen=True)
+class LeagueFacts:
+    """What the league reads from the database over a range, before it is told who owes on the range's last day."""
 
-    ``owing`` is ``arrears.positions.owing`` of the community's households on ``end`` when the caller has it.
-    """
+    start: date
+    end: date
+    held: list[tuple[int, int, date]]  # (staff, household, first day held)
+    contacted: set[tuple[int, int]]  # (staff, household) with a contact in the last 7 days
+    promises: list[tuple]  # (staff, household, made on, promised date, amount)
+    kept: list[bool]  # for each promise
+    collected: dict[int, Decimal]  # staff → Σ verified payments on a day they held the household
+    people: dict[int, tuple[str, int, str]]  # staff → (name, department id, department)
+
+
+def league_facts(community: Community, start: date, end: date) -> LeagueFacts:
+    """The league's reads of one community over [start, end]; :func:`league_figures` turns them into rows."""
     assigned = Assignment.objects.filter(household__community=community, day__gte=start, day__lte=end).order_by()
     held = list(
         assigned.values("staff_id", "household_id")
         .annotate(first=Min("day"))
         .values_list("staff_id", "household_id", "first")
     )
-    pairs = {(staff_id, household_id) for staff_id, household_id, _first in held}
     # Only a payment on a day someone held the household counts: none before the first such day.
     first_held = min((first for _s, _h, first in held), default=None)
-    if owing is None:
-        owing = owing_of(Household.objects.filter(pk__in=assigned.values("household_id")), end) if pairs else {}
     contacted = set(
         Contact.objects.filter(
             household__community=community,
@@ -103,13 +112,37 @@ def league_figures(community: Community, start: date, end: date, owing: dict[int
     )
     kept = _promises_kept(promises, end)
     collected = _collected_by_holder(community, max(start, first_held or end + timedelta(days=1)), end)
-    staff_ids = {s for s, _h in pairs} | {s for s, _h in contacted} | {p[0] for p in promises} | set(collected)
+    staff_ids = {s for s, _h, _f in held} | {s for s, _h in contacted} | {p[0] for p in promises} | set(collected)
     people = {
         pk: (name, department_id, department)
         for pk, name, department_id, department in Staff.objects.filter(pk__in=staff_ids).values_list(
             "pk", "name", "department_id", "department__name"
         )
     }
+    return LeagueFacts(start, end, held, contacted, promises, kept, collected, people)
+
+
+def league_figures(
+    community: Community, start: date, end: date, owing: dict[int, Decimal] | None = None, *, facts=None
+) -> dict:
+    """The league of one community over [start, end] as a JSON-ready dict (rows keyed by id as strings).
+
+    ``owing`` is ``arrears.positions.owing`` of the community's households on ``end`` when the caller has it;
+    ``facts`` the range's :func:`league_facts` when the caller read them already (the snapshot reads them while
+    the database works out who owes).
+    """
+    facts = facts or league_facts(community, start, end)
+    pairs = {(staff_id, household_id) for staff_id, household_id, _first in facts.held}
+    if owing is None:
+        households = {household_id for _staff, household_id in pairs}
+        owing = owing_of(ledger_sql.ids_scope(Household, households), end) if pairs else {}
+    contacted, promises, kept, collected, people = (
+        facts.contacted,
+        facts.promises,
+        facts.kept,
+        facts.collected,
+        facts.people,
+    )
     staff_rows: dict[int, dict] = {}
     department_sets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     department_sums: dict[int, dict] = defaultdict(lambda: {"promises": 0, "kept": 0, "collected": ZERO})

@@ -146,7 +146,7 @@ def _figures_for(filters: Filters) -> tuple[list[dict], list[Source]]:
             data = snapshot.data
             sources.append(Source(community.code, snapshot.computed_at))
         else:
-            data, owing = ledger_figures(community, end)
+            data, owing, _nothing = ledger_figures(community, end)
             sources.append(Source(community.code, None))
         if snapshot is None or not filters.default_range:
             data = {

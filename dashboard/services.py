@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from arrears.models import Community
 
-from .league import league_figures, objections_weekly
+from .league import league_facts, league_figures, objections_weekly
 from .models import DashboardSnapshot, SnapshotRefresh
 from .snapshot import ledger_figures
 
@@ -23,10 +23,14 @@ LOST_JOB_SECONDS = 15 * 60
 
 def snapshot_compute(*, community: Community, as_of: date) -> dict:
     """Everything a snapshot holds for one community as of a day; the league and objections run from 1 January."""
-    figures, owing = ledger_figures(community, as_of)
     year_start = date(as_of.year, 1, 1)
-    figures["league"] = league_figures(community, year_start, as_of, owing)
-    figures["objections"] = objections_weekly(community, year_start, as_of)
+    figures, owing, (facts, objections) = ledger_figures(
+        community,
+        as_of,
+        beside=lambda: (league_facts(community, year_start, as_of), objections_weekly(community, year_start, as_of)),
+    )
+    figures["league"] = league_figures(community, year_start, as_of, owing, facts=facts)
+    figures["objections"] = objections
     return figures
 
 

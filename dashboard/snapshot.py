@@ -5,6 +5,7 @@ the rate totals (the same selectors as ``arrears_report``), the daily increments
 the overdue principal by aging bucket and by building, and the report's totals (principal, 违约金, households).
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from arrears.models import Charge, Community, Household
 from arrears.money import ZERO, format_money
 from arrears.positions import positions
 from arrears.selectors import rates_and_owing
+from core.lanes import side_by_side
 from core.sorting import natural_key
 
 from .figures import AGING_BUCKETS, aging_bucket
@@ -113,13 +115,37 @@ def buildings(community: Community, owing: dict[int, Decimal]) -> list[dict]:
     return [{"building": name, "principal": _money(totals[name][0]), "households": totals[name][1]} for name in names]
 
 
-def ledger_figures(community: Community, as_of: date, *, with_late_fee: bool = True) -> tuple[dict, dict[int, Decimal]]:
-    """The snapshot's ledger part for one community as of a day, and the {household id: overdue} it used."""
-    rates, owing = rates_and_owing(community, year=as_of.year, as_of=as_of)
-    late_fee = ZERO
-    if with_late_fee:
+def series(community: Community, as_of: date) -> dict:
+    """The snapshot's day-by-day and aging figures: 当期实收 and 当期应收 by day, overdue principal by bucket."""
+    return {
+        "collected_daily": {d.isoformat(): _money(v) for d, v in sorted(daily_collected(community, as_of).items())},
+        "due_daily": {d.isoformat(): _money(v) for d, v in sorted(daily_due(community, as_of.year).items())},
+        "aging": [_money(value) for value in aging(community, as_of)],
+    }
+
+
+def ledger_figures(
+    community: Community, as_of: date, *, with_late_fee: bool = True, beside: Callable[[], object] | None = None
+) -> tuple[dict, dict[int, Decimal], object]:
+    """The snapshot's ledger part for one community as of a day, the {household id: overdue} it used, and what
+    ``beside`` returned.
+
+    The reads run side by side (core.lanes), in two rounds: the rates with who owes beside the series; then the
+    违约金 of those who owe (the longest read, so it starts as soon as it can) beside the buildings and ``beside``
+    (the caller's own reads that need nothing of these: the snapshot's league).
+    """
+    (rates, owing), day_by_day = side_by_side(
+        lambda: rates_and_owing(community, year=as_of.year, as_of=as_of),
+        lambda: series(community, as_of),
+    )
+
+    def late_fee() -> Decimal | None:
+        if not with_late_fee:
+            return None
         standing = positions(community.households.all(), as_of, owing_only=True, known_owing=owing)
-        late_fee = sum((row.late_fee for row in standing.values()), ZERO)
+        return sum((row.late_fee for row in standing.values()), ZERO)
+
+    fee, by_building, extra = side_by_side(late_fee, lambda: buildings(community, owing), beside or (lambda: None))
     totals = rates.totals
     principal = sum(owing.values(), ZERO)
     figures = {
@@ -136,12 +162,10 @@ def ledger_figures(community: Community, as_of: date, *, with_late_fee: bool = T
             "households_clear": totals.households_clear,
             "households_with_due": totals.households_with_due,
             "principal": _money(principal),
-            "late_fee": _money(late_fee) if with_late_fee else None,
+            "late_fee": _money(fee) if with_late_fee else None,
             "households_in_arrears": len(owing),
         },
-        "collected_daily": {d.isoformat(): _money(v) for d, v in sorted(daily_collected(community, as_of).items())},
-        "due_daily": {d.isoformat(): _money(v) for d, v in sorted(daily_due(community, as_of.year).items())},
-        "aging": [_money(value) for value in aging(community, as_of)],
-        "buildings": buildings(community, owing),
+        **day_by_day,
+        "buildings": by_building,
     }
-    return figures, owing
+    return figures, owing, extra
