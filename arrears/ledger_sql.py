@@ -129,7 +129,7 @@ def window_sums(
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT b.{group}, {sums} {base} GROUP BY b.{group}", params)
         for key, *values in cursor.fetchall():
-            result[key] = {name: int(v or 0) for name, v in zip(names, values, strict=True)}
+            result[key] = dict(zip(names, values, strict=True))  # ints: a SUM of ELSE 0 is never NULL
         windows = [
             (name, condition, spec) for name, (condition, spec) in columns.items() if spec not in (AMOUNT, COUNT)
         ]

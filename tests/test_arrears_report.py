@@ -152,8 +152,11 @@ def test_household_override_replaces_the_policy(ledger):
 
 def test_command_json_and_table(ledger, capsys):
     call_command("arrears_report", "--as-of", "2026-03-31", "--community", "HY", "--json")
-    data = json.loads(capsys.readouterr().out)
+    text = capsys.readouterr().out
+    data = json.loads(text)
     assert data == arrears_report(ledger, AS_OF)
+    # The machine interface keeps its layout: the standard library's indented JSON, non-ASCII unescaped.
+    assert text.rstrip("\n") == json.dumps(data, ensure_ascii=False, indent=2)
     call_command("arrears_report", "--as-of", "2026-03-31")
     out = capsys.readouterr().out
     assert "1-1-101" in out and "收费率: 0.5000" in out and "违约金" in out
@@ -199,3 +202,15 @@ def test_sql_rates_equal_the_reference_formulas(seed):
     assert collection_rates(community, year=2026, as_of=as_of).totals == collection_totals(
         facts, year=2026, as_of=as_of
     )
+
+
+def test_the_json_layout_is_the_standard_librarys():
+    from arrears.management.commands.arrears_report import _dumps
+
+    report = {
+        "community": "小区一",
+        "households": [{"household": "1栋-2-301", "oldest_due": None}],
+        "rates": {},
+        "e": [],
+    }
+    assert _dumps(report) == json.dumps(report, ensure_ascii=False, indent=2)

@@ -1,5 +1,4 @@
-import json
-
+import orjson
 from django.core.management.base import BaseCommand
 
 from arrears.command_options import community_option, date_option
@@ -25,7 +24,9 @@ class Command(BaseCommand):
 
 
 def _dumps(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2)
+    """The report as ``json.dumps(report, ensure_ascii=False, indent=2)`` writes it, at C speed: the standard
+    library encodes an indented document in pure Python (seconds for a community of 100,000 households)."""
+    return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode()
 
 
 def _table(report: dict) -> str:
