@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from arrears.models import Allocation, Charge
 from arrears.rates import ChargeFacts, collection_totals
@@ -172,9 +173,9 @@ def test_command_rejects_bad_input(ledger):
         call_command("arrears_report", "--as-of", "2026-03-31")
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_sql_rates_equal_the_reference_formulas(seed):
-    """On random ledgers the database's sums equal DOMAIN.md's formulas computed charge by charge."""
+def _random_ledger(seed: int, *, reversals: bool = False):
+    """Six households with up to 20 monthly charges from 2025 and payments on random days (some reversed later),
+    a day of 2026 to look from, and every charge as plain facts for the reference formulas."""
     rng = random.Random(seed)
     community = CommunityFactory(code=f"R{seed}")
     households = [HouseholdFactory(community=community) for _ in range(6)]
@@ -188,7 +189,11 @@ def test_sql_rates_equal_the_reference_formulas(seed):
                 start + timedelta(days=29),
             )
         for _ in range(rng.randint(0, 5)):
-            pay(household, f"{rng.randint(1, 900)}.00", date(2025, 1, 1) + timedelta(days=rng.randint(0, 650)))
+            paid_on = date(2025, 1, 1) + timedelta(days=rng.randint(0, 650))
+            payment = pay(household, f"{rng.randint(1, 900)}.00", paid_on)
+            if reversals and rng.random() < 0.3:
+                later = min(paid_on + timedelta(days=rng.randint(0, 200)), timezone.localdate())
+                payment_reverse(payment_id=payment.pk, reversed_by=None, reason="退票", reversed_on=later)
     as_of = date(2026, 1, 1) + timedelta(days=rng.randint(0, 300))
     facts = [
         ChargeFacts(
@@ -199,9 +204,31 @@ def test_sql_rates_equal_the_reference_formulas(seed):
         )
         for c in Charge.objects.filter(household__community=community)
     ]
+    return community, as_of, facts
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_sql_rates_equal_the_reference_formulas(seed):
+    """On random ledgers the database's sums equal DOMAIN.md's formulas computed charge by charge."""
+    community, as_of, facts = _random_ledger(seed, reversals=seed % 2 == 1)
     assert collection_rates(community, year=2026, as_of=as_of).totals == collection_totals(
         facts, year=2026, as_of=as_of
     )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_overdue_principal_by_due_date_equals_the_charges_one_by_one(seed):
+    """The dashboard's aging reads (unpaid principal by due date) on random ledgers, reversals included."""
+    from dashboard.snapshot import _by_due_date
+
+    community, as_of, facts = _random_ledger(seed, reversals=True)
+    expected: dict[date, Decimal] = {}
+    for fact in facts:
+        if fact.due_date < as_of:
+            paid = sum((amount for day, amount in fact.allocations if day <= as_of), Decimal("0.00"))
+            expected[fact.due_date] = expected.get(fact.due_date, Decimal("0.00")) + fact.amount - paid
+    found = _by_due_date(community, as_of)
+    assert {d: v for d, v in found.items() if v} == {d: v for d, v in expected.items() if v}
 
 
 def test_the_json_layout_is_the_standard_librarys():
