@@ -50,6 +50,26 @@ regular_charge = st.integers(min_value=100, max_value=500_000).flatmap(
     )
 )
 regular_household = st.tuples(st.lists(regular_charge, max_size=5), st.one_of(st.none(), policies), st.just([]))
+# Paid in full, in one or two parts, on days around the due date (before, within and after the grace days).
+settled_charge = st.tuples(st.integers(min_value=100, max_value=500_000), offset).flatmap(
+    lambda charge: st.tuples(
+        st.just(Decimal(charge[0]) / 100),
+        st.just(charge[1]),
+        st.tuples(
+            st.integers(min_value=1, max_value=charge[0]),
+            st.integers(min_value=-30, max_value=60),
+            st.integers(min_value=-30, max_value=60),
+        ).map(
+            lambda parts, fen=charge[0], due=charge[1]: (
+                [(Decimal(parts[0]) / 100, max(0, due + parts[1]))]
+                + ([(Decimal(fen - parts[0]) / 100, max(0, due + parts[2]))] if fen > parts[0] else [])
+            )
+        ),
+    )
+)
+mixed_household = st.tuples(
+    st.lists(st.one_of(regular_charge, settled_charge), max_size=6), st.one_of(st.none(), policies), st.just([])
+)
 
 
 def build(plan, community_policy):
@@ -121,6 +141,14 @@ def test_positions_equal_the_pure_functions_on_regularly_paid_ledgers(plan, comm
     check_against_pure_functions(plan, community_policy, START + timedelta(days=as_of_offset))
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=st.lists(mixed_household, min_size=1, max_size=4), community_policy=policies, as_of_offset=offset)
+def test_positions_equal_the_pure_functions_with_charges_paid_in_full(plan, community_policy, as_of_offset):
+    """Charges settled before, within and after their grace days beside charges still open: those that add nothing
+    are left out of the statement for the households in arrears, and nothing changes."""
+    check_against_pure_functions(plan, community_policy, START + timedelta(days=as_of_offset))
+
+
 def check_against_pure_functions(plan, community_policy, as_of):
     with transaction.atomic():
         community, expected = build(plan, community_policy)
@@ -152,6 +180,9 @@ def check_against_pure_functions(plan, community_policy, as_of):
             assert got.late_fee == gross - min(gross, waived)
         assert len(by_charge) == sum(1 for rows, _p, _w in expected.values() for c, _e in rows if c.due_date < as_of)
         assert owing(households, as_of) == {pk: p.principal for pk, p in found.items() if p.principal > ZERO}
+        # Those in arrears alone (the charges that add nothing left out of the statement): the same positions.
+        in_arrears_only = {pk: p for pk, p in found.items() if p.principal > ZERO}
+        assert positions(households, as_of, owing_only=True) == in_arrears_only
         on = owing_on((pk, as_of) for pk in expected)
         assert on == {(pk, as_of): found[pk].principal if pk in found else ZERO for pk in expected}
         facts = [
@@ -260,3 +291,32 @@ def test_an_empty_scope_gives_nothing():
     assert positions(Household.objects.none(), today) == {}
     assert positions(Household.objects.filter(pk__in=[]), today, owing_only=True) == {}
     assert owing(Household.objects.filter(pk__in=[]), today) == {}
+
+
+def test_charges_paid_in_full_keep_their_late_fee_for_a_household_in_arrears():
+    """By hand, 0.001 a day, no grace (F = due date + 1), as of 2025-04-11: 1,000.00 due 01-11 paid 01-13 accrued one
+    day (01-12: 1.00); 500.00 due 01-11 paid on F, 01-12, accrued nothing, nor 300.00 paid before it was due; 100.00
+    due 01-21 still open accrues 01-22 … 04-11, 80 days (8.00). Principal 100.00, 违约金 9.00."""
+    policy = LateFeePolicy(daily_rate=Decimal("0.001"), grace_days=0, cap_ratio=None)
+    plan = [
+        (
+            [
+                (Decimal("1000.00"), 10, [(Decimal("1000.00"), 12)]),
+                (Decimal("500.00"), 10, [(Decimal("500.00"), 11)]),
+                (Decimal("300.00"), 10, [(Decimal("300.00"), 5)]),
+                (Decimal("100.00"), 20, []),
+            ],
+            None,
+            [],
+        )
+    ]
+    community, _expected = build(plan, policy)
+    households = Household.objects.filter(community=community)
+    as_of = date(2025, 4, 11)
+    (found,) = positions(households, as_of, owing_only=True).values()
+    assert (found.principal, found.late_fee_gross, found.oldest_due) == (
+        Decimal("100.00"),
+        Decimal("9.00"),
+        date(2025, 1, 21),
+    )
+    assert positions(households, as_of) == {found.household_id: found}
