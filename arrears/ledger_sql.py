@@ -70,6 +70,12 @@ def date_literal(value: date) -> str:
     return f"DATE '{text}'" if connection.vendor == "postgresql" else f"'{text}'"
 
 
+def settled_by(day: date) -> str:
+    """A balance row ``b`` paid in full with every allocation dated on or before ``day``: it adds nothing to what is
+    unpaid on ``day`` or later, so a scan of what is unpaid may pass over it without working out its sums."""
+    return f"(b.paid_fen = b.amount_fen AND b.last_paid_on IS NOT NULL AND b.last_paid_on <= {date_literal(day)})"
+
+
 def _within(lo: date | None, hi: date) -> str:
     inside = f"b.last_paid_on <= {date_literal(hi)}"
     return inside if lo is None else f"b.first_paid_on >= {date_literal(lo)} AND {inside}"

@@ -304,11 +304,12 @@ def charge_positions(households: QuerySet[Household], as_of: date) -> list[Charg
 
 def owing(households: QuerySet[Household], as_of: date) -> dict[int, Decimal]:
     """{household id: overdue principal} of the households that owe anything on ``as_of`` (no late fee: the cheap
-    question the split and the lists ask)."""
+    question the split and the lists ask). A charge settled in full by then adds nothing: the scan passes over it
+    without working out its sums."""
     sums = ledger_sql.window_sums(
         households,
         group="household_id",
-        where="b.due_date < %s",
+        where=f"b.due_date < %s AND NOT {ledger_sql.settled_by(as_of)}",
         where_params=[as_of],
         columns={"due": ("1 = 1", ledger_sql.AMOUNT), "paid": ("1 = 1", (None, as_of))},
     )

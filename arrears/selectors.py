@@ -32,13 +32,10 @@ def rates_and_owing(community: Community, *, year: int, as_of: date) -> tuple[Co
     # A charge due before the year and settled in full before it (most of a ledger's history) adds nothing to any
     # column (its arrears at the year's start, its recovery and its overdue principal are all zero): the scan
     # passes over it without working out the eight sums.
-    settled_before = (
-        f"{prior} AND b.paid_fen = b.amount_fen AND b.last_paid_on IS NOT NULL AND b.last_paid_on < {literal(start)}"
-    )
     rows = ledger_sql.window_sums(
         community.households.all(),
         group="household_id",
-        where=f"b.due_date <= %s AND NOT ({settled_before})",
+        where=f"b.due_date <= %s AND NOT ({prior} AND {ledger_sql.settled_by(eve)})",
         where_params=[max(end, as_of)],
         columns={
             "current_charges": (current, ledger_sql.COUNT),

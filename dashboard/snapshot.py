@@ -81,9 +81,8 @@ def _by_due_date(community: Community, as_of: date) -> dict[date, Decimal]:
         community.households.all(),
         group="due_date",
         # A charge settled in full by then adds nothing: the scan passes over it.
-        where="b.due_date < %s AND NOT (b.paid_fen = b.amount_fen AND b.last_paid_on IS NOT NULL "
-        "AND b.last_paid_on <= %s)",
-        where_params=[as_of, as_of],
+        where=f"b.due_date < %s AND NOT {ledger_sql.settled_by(as_of)}",
+        where_params=[as_of],
         columns={"due": ("1 = 1", ledger_sql.AMOUNT), "paid": ("1 = 1", (None, as_of))},
     )
     return {_as_date(day): ledger_sql.fen(row["due"] - row["paid"]) for day, row in sums.items()}
