@@ -23,7 +23,7 @@ from core.roles import MANAGER, SUPERVISOR, has_role
 from scripts_faq.choices import ObjectionCategory
 
 from . import figures
-from .league import day_start, league_figures, objections_weekly
+from .league import day_start, league_facts, league_figures, objections_weekly
 from .models import DashboardSnapshot
 from .snapshot import ledger_figures
 
@@ -141,19 +141,28 @@ def _figures_for(filters: Filters) -> tuple[list[dict], list[Source]]:
     datas, sources = [], []
     for community in filters.communities:
         snapshot = snapshots.get(community.pk)
-        owing = None
         if snapshot is not None:
             data = snapshot.data
             sources.append(Source(community.code, snapshot.computed_at))
+            if not filters.default_range:
+                data = {
+                    **data,
+                    "league": league_figures(community, filters.start, end),
+                    "objections": objections_weekly(community, filters.start, end),
+                }
         else:
-            data, owing, _nothing = ledger_figures(community, end)
+            # The league's reads beside the ledger's 违约金 (dashboard.snapshot.ledger_figures).
+            data, owing, (facts, objections) = ledger_figures(
+                community,
+                end,
+                beside=lambda c=community: (
+                    league_facts(c, filters.start, end),
+                    objections_weekly(c, filters.start, end),
+                ),
+            )
+            league = league_figures(community, filters.start, end, owing, facts=facts)
+            data = {**data, "league": league, "objections": objections}
             sources.append(Source(community.code, None))
-        if snapshot is None or not filters.default_range:
-            data = {
-                **data,
-                "league": league_figures(community, filters.start, end, owing),
-                "objections": objections_weekly(community, filters.start, end),
-            }
         datas.append(data)
     return datas, sources
 
