@@ -43,10 +43,16 @@ def apply_imported_credit(state: ImportState, *, charge_ids: list[int], payment_
     result = state.result
     for household, paid in payments.items():
         open_charges = [(pk, amount) for _due, _start, pk, amount in sorted(charges.get(household, ()))]
+        first = 0  # the charges before it are paid: a payment pays the oldest in full and the next one in part
         for paid_on, payment_id, amount in sorted(paid):
-            parts = allocate(amount, open_charges)
+            parts = allocate(amount, open_charges[first:])
             taken = dict(parts)
-            open_charges = [(pk, owed - taken.get(pk, ZERO)) for pk, owed in open_charges if owed > taken.get(pk, ZERO)]
+            while first < len(open_charges):
+                pk, owed = open_charges[first]
+                if owed > taken.get(pk, ZERO):
+                    open_charges[first] = (pk, owed - taken.get(pk, ZERO))
+                    break
+                first += 1
             for charge_id, part in parts:
                 allocations.append((payment_id, charge_id, part, paid_on))
                 result.allocated += part
