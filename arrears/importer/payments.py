@@ -59,7 +59,7 @@ def check_payments(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> Non
         paid_on = cells.date("收款日期", paid_on)
         amount = cells.amount("金额", amount, positive=True)
         channel = cells.choice("收款方式", channel, CHANNEL_LABELS)
-        receipt = cells.text("收据号", receipt, max_length=40, required=True)
+        receipt = cells.text("收据号", receipt, max_length=40, required=True, unique=True)
         note = cells.text("备注", note, max_length=300)
         if paid_on and paid_on > state.today:
             cells.error("收款日期", _("收款日期不能晚于今天"))

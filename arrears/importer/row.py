@@ -65,7 +65,10 @@ class RowCells:
         _PARSED[key] = parsed
         return parsed
 
-    def text(self, column: str, value, *, max_length: int, required: bool = False) -> str:
+    def text(self, column: str, value, *, max_length: int, required: bool = False, unique: bool = False) -> str:
+        """Text; ``unique`` for a column whose every row differs (收据号): parsed without filling the cache."""
+        if unique and value.__class__ is str and 0 < len(value) <= max_length and value.strip() == value:
+            return value
         key = (parse_text, value.__class__, value, max_length)
         return self._parse(column, value, parse_text, key, required=required, default="", max_length=max_length) or ""
 
