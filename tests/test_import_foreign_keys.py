@@ -7,6 +7,7 @@ from arrears.importer import foreign_keys
 from arrears.models import Charge, Household
 from imports import workbook_import
 from imports.workbook_import import ledger_import
+from tests.factories import ChargeFactory
 from tests.test_import_ledger import good_sheets, ledger_sums, model_counts, write_workbook
 
 pytestmark = [
@@ -36,6 +37,7 @@ def definitions(found: dict) -> dict[str, tuple[str, str]]:
 @pytest.fixture
 def every_import_is_large(monkeypatch):
     monkeypatch.setattr(foreign_keys, "MIN_ROWS", 1)
+    monkeypatch.setattr(foreign_keys, "MIN_SHARE_OF_EXISTING", 0)  # whatever earlier tests left in the tables
 
 
 @pytest.fixture
@@ -111,6 +113,7 @@ def test_a_small_import_and_a_dry_run_keep_the_keys(workbook, monkeypatch):
     assert ledger_import(path=workbook).written  # below MIN_ROWS
 
     monkeypatch.setattr(foreign_keys, "MIN_ROWS", 1)
+    monkeypatch.setattr(foreign_keys, "MIN_SHARE_OF_EXISTING", 0)
     assert ledger_import(path=workbook, dry_run=True).ok
     assert keys() == before
 
@@ -132,3 +135,16 @@ def test_a_busy_table_keeps_its_keys_and_the_import_goes_on(workbook, every_impo
     assert result.written
     assert keys() == before
     assert Charge.objects.count() == 5
+
+
+def test_a_write_far_smaller_than_its_table_keeps_the_keys(monkeypatch):
+    """Adding a key back checks the whole table: not worth it for a few rows into a large one."""
+    monkeypatch.setattr(foreign_keys, "MIN_ROWS", 10)
+    ChargeFactory.create_batch(20)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE arrears_charge")
+
+    assert foreign_keys.tables_worth_it({"arrears_charge": 10}) == ["arrears_charge"]  # half of 20
+    assert foreign_keys.tables_worth_it({"arrears_charge": 9}) == []  # below MIN_ROWS
+    monkeypatch.setattr(foreign_keys, "MIN_SHARE_OF_EXISTING", 1)
+    assert foreign_keys.tables_worth_it({"arrears_charge": 10}) == []  # less than the 20 already there
