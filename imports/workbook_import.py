@@ -8,10 +8,11 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from arrears.importer.balances import balances_written_once
 from arrears.importer.charges import check_charges, write_charges
 from arrears.importer.columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
 from arrears.importer.communities import check_communities, write_communities
-from arrears.importer.credit import apply_imported_credit
+from arrears.importer.credit import allocate_new_households, apply_credit
 from arrears.importer.foreign_keys import checked_at_once
 from arrears.importer.households import check_households, write_households
 from arrears.importer.payments import check_payments, recheck_closed_days, write_payments
@@ -151,14 +152,18 @@ def _write(state: ImportState) -> None:
         rows_to_write=len(state.new_households) + len(state.new_charges) + len(state.new_payments),
     )
     new_rows = {} if state.result.dry_run else _new_rows(state)
-    with checked_at_once(new_rows, referencing=[model._meta.db_table for model in _LEDGER_TABLES]):
+    with checked_at_once(new_rows, referencing=[model._meta.db_table for model in _LEDGER_TABLES]) as dropped:
         write_communities(state)
         write_households(state)
         if state.new_payments and not recheck_closed_days(state):
             return
-        charge_ids = write_charges(state)
-        payment_ids = write_payments(state)
-        apply_imported_credit(state, charge_ids=charge_ids, payment_ids=payment_ids)
+        # With its tables held, the balances of the new charges are written once, after their allocations.
+        with balances_written_once(held={key.table for key in dropped}) as new_charge_ids:
+            charge_ids = write_charges(state)
+            new_charge_ids.extend(charge_ids)
+            payment_ids = write_payments(state)
+            existing = allocate_new_households(state, charge_ids=charge_ids, payment_ids=payment_ids)
+        apply_credit(household_ids=existing, result=state.result, statistics=state.statistics)
     state.statistics.analyze(Household, Charge, Payment, Allocation)
     state.result.communities = sorted(state.touched_communities())
 

@@ -1,10 +1,14 @@
 """A large import's foreign keys, dropped and added back inside its transaction (PostgreSQL only)."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
+from arrears.balance_triggers import INSERT_TRIGGERS
+from arrears.checks import ledger_problems
 from arrears.importer import foreign_keys
-from arrears.models import Charge, Household
+from arrears.models import Allocation, Charge, ChargeBalance, Household, Payment
 from imports import workbook_import
 from imports.workbook_import import ledger_import
 from tests.factories import ChargeFactory
@@ -98,7 +102,7 @@ def test_a_failure_in_the_write_phase_leaves_the_keys_and_the_data(workbook, eve
     def fail(state, **ids):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(workbook_import, "apply_imported_credit", fail)
+    monkeypatch.setattr(workbook_import, "allocate_new_households", fail)
 
     with pytest.raises(RuntimeError):
         ledger_import(path=workbook)
@@ -148,3 +152,46 @@ def test_a_write_far_smaller_than_its_table_keeps_the_keys(monkeypatch):
     assert foreign_keys.tables_worth_it({"arrears_charge": 9}) == []  # below MIN_ROWS
     monkeypatch.setattr(foreign_keys, "MIN_SHARE_OF_EXISTING", 1)
     assert foreign_keys.tables_worth_it({"arrears_charge": 10}) == []  # less than the 20 already there
+
+
+def balance_rows() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.room, ch.period_start, b.amount_fen, b.paid_fen, b.paid_fen_days, b.first_paid_on,"
+            " b.last_paid_on, b.irregular FROM arrears_chargebalance b JOIN arrears_charge ch ON ch.id = b.charge_id"
+            " JOIN arrears_household c ON c.id = b.household_id ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def insert_triggers_enabled() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s) AND tgenabled = 'O' ORDER BY 1",
+            [[trigger for _table, trigger in INSERT_TRIGGERS]],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_a_large_import_writes_the_balances_the_triggers_would(workbook, monkeypatch):
+    assert ledger_import(path=workbook).written  # small: the triggers keep the balances row by row
+    by_triggers = balance_rows()
+    Allocation.objects.all().delete()  # the ledger's own tables are emptied for the second import
+    Payment.objects.all().delete()
+    ChargeBalance.objects.all().delete()
+    Charge.objects.all().delete()
+    monkeypatch.setattr(foreign_keys, "MIN_ROWS", 1)
+    monkeypatch.setattr(foreign_keys, "MIN_SHARE_OF_EXISTING", 0)
+
+    assert ledger_import(path=workbook).written  # large: the balances are written once, after the allocations
+
+    assert balance_rows() == by_triggers
+    assert any(paid for _room, _start, _amount, paid, *_rest in by_triggers)
+    assert ledger_problems() == []
+    assert insert_triggers_enabled() == sorted(trigger for _table, trigger in INSERT_TRIGGERS)
+    # And on again for what is written next: a payment's allocation moves its charge's balance.
+    charge = Charge.objects.order_by("due_date").last()
+    paid_fen = ChargeBalance.objects.get(charge=charge).paid_fen
+    payment = Payment.objects.first()
+    Allocation.objects.create(payment=payment, charge=charge, amount=Decimal("0.01"), applied_on=payment.paid_on)
+    assert ChargeBalance.objects.get(charge=charge).paid_fen == paid_fen + 1

@@ -24,8 +24,9 @@ from .state import ImportState, chunks
 CHUNK = 500
 
 
-def apply_imported_credit(state: ImportState, *, charge_ids: list[int], payment_ids: list[int]) -> None:
-    """Allocate what the import's payments and its households' earlier payments leave unallocated."""
+def allocate_new_households(state: ImportState, *, charge_ids: list[int], payment_ids: list[int]) -> set[int]:
+    """Allocate the payments of the households this import adds, in memory; returns the ids of the households
+    already in the database that the import gave charges or payments (for apply_credit)."""
     charges: dict[object, list[tuple]] = defaultdict(list)
     payments: dict[object, list[tuple]] = defaultdict(list)
     existing: set[int] = set()
@@ -60,7 +61,7 @@ def apply_imported_credit(state: ImportState, *, charge_ids: list[int], payment_
     written = insert_rows(Allocation, ("payment_id", "charge_id", "amount", "applied_on"), allocations)
     state.statistics.wrote(Allocation, written)
     result.allocation_count += written
-    apply_credit(household_ids=existing, result=result, statistics=state.statistics)
+    return existing
 
 
 def apply_credit(*, household_ids: Iterable[int], result: ImportResult, statistics: Statistics) -> None:

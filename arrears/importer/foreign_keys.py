@@ -106,7 +106,7 @@ def _drop(keys: list[ForeignKey]) -> list[ForeignKey]:
         try:
             with transaction.atomic():
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
-                _run_pending_checks(cursor, keys)
+                run_pending_checks(cursor, _tables_of(keys))
                 for table, names in _by_table(keys):
                     drops = ", ".join(f"DROP CONSTRAINT {quote(name)}" for name in names)
                     cursor.execute(f"ALTER TABLE {quote(table)} {drops}")
@@ -124,17 +124,21 @@ def _add(keys: list[ForeignKey]) -> None:
     if not keys:
         return
     with connection.cursor() as cursor:
-        _run_pending_checks(cursor, keys)
+        run_pending_checks(cursor, _tables_of(keys))
         for table, names in _by_table(keys):
             adds = ", ".join(f"ADD CONSTRAINT {quote(name)} {by_name[name].definition}" for name in names)
             cursor.execute(f"ALTER TABLE {quote(table)} {adds}")
 
 
-def _run_pending_checks(cursor, keys: list[ForeignKey]) -> None:
-    """Run now the deferred checks still waiting on the tables of ``keys`` (both sides): PostgreSQL alters no
-    table with checks pending. They are the checks COMMIT would run (rows written by this transaction under the keys
-    that stay, such as a payment's verifier); the constraints are deferred again afterwards, as they were."""
-    tables = sorted({key.table for key in keys} | {key.references for key in keys})
+def _tables_of(keys: list[ForeignKey]) -> list[str]:
+    return sorted({key.table for key in keys} | {key.references for key in keys})
+
+
+def run_pending_checks(cursor, tables: list[str]) -> None:
+    """Run now the deferred checks still waiting on ``tables``: PostgreSQL alters no table with checks pending.
+
+    They are the checks COMMIT would run (rows written by this transaction under keys that stay, such as a
+    payment's verifier); the constraints are deferred again afterwards, as they were."""
     cursor.execute(
         "SELECT conname, condeferred FROM pg_constraint "
         "WHERE condeferrable AND (conrelid = ANY(%s::regclass[]) OR confrelid = ANY(%s::regclass[])) ORDER BY conname",
