@@ -8,17 +8,29 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from arrears.importer.balances import balances_written_once
 from arrears.importer.charges import check_charges, write_charges
 from arrears.importer.columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
 from arrears.importer.communities import check_communities, write_communities
-from arrears.importer.credit import apply_imported_credit
+from arrears.importer.credit import allocate_new_households, apply_credit
+from arrears.importer.foreign_keys import checked_at_once
 from arrears.importer.households import check_households, write_households
 from arrears.importer.payments import check_payments, recheck_closed_days, write_payments
 from arrears.importer.result import ImportResult, SheetCounts
 from arrears.importer.row import forget_parsed_cells
 from arrears.importer.state import ImportState, ProgressCallback
 from arrears.importer.workbook import WorkbookError, column_order, iter_rows, open_workbook
-from arrears.models import Allocation, Charge, Household, Payment
+from arrears.models import (
+    Allocation,
+    Building,
+    Charge,
+    ChargeBalance,
+    Community,
+    FeeItem,
+    Household,
+    Owner,
+    Payment,
+)
 from assignments.staff_import import STAFF_SHEET, import_staff
 from audit.models import BulkKind
 from audit.services import bulk_operation_record
@@ -132,16 +144,41 @@ def _check(state: ImportState, workbook, stages) -> None:
 
 
 def _write(state: ImportState) -> None:
+    """Write what the sheets checked. On PostgreSQL a large import drops the foreign keys of the tables it fills and
+    adds them back at the end, checked once each (arrears.importer.foreign_keys: meanwhile the ledger's pages wait);
+    a dry run, rolled back, keeps them."""
     state.report(
         phase="writing",
         rows_to_write=len(state.new_households) + len(state.new_charges) + len(state.new_payments),
     )
-    write_communities(state)
-    write_households(state)
-    if state.new_payments and not recheck_closed_days(state):
-        return
-    charge_ids = write_charges(state)
-    payment_ids = write_payments(state)
-    apply_imported_credit(state, charge_ids=charge_ids, payment_ids=payment_ids)
+    new_rows = {} if state.result.dry_run else _new_rows(state)
+    with checked_at_once(new_rows, referencing=[model._meta.db_table for model in _LEDGER_TABLES]) as dropped:
+        write_communities(state)
+        write_households(state)
+        if state.new_payments and not recheck_closed_days(state):
+            return
+        # With its tables held, the balances of the new charges are written once, after their allocations.
+        with balances_written_once(held={key.table for key in dropped}) as new_charge_ids:
+            charge_ids = write_charges(state)
+            new_charge_ids.extend(charge_ids)
+            payment_ids = write_payments(state)
+            existing = allocate_new_households(state, charge_ids=charge_ids, payment_ids=payment_ids)
+        apply_credit(household_ids=existing, result=state.result, statistics=state.statistics)
     state.statistics.analyze(Household, Charge, Payment, Allocation)
     state.result.communities = sorted(state.touched_communities())
+
+
+# The tables the import's rows point to; keys to others (the users on a payment) are never dropped.
+_LEDGER_TABLES = (Community, Building, Owner, Household, FeeItem, Charge, Payment)
+
+
+def _new_rows(state: ImportState) -> dict[str, int]:
+    """Rows about to be written, by table (a balance per charge, by the triggers; about an allocation a payment)."""
+    return {
+        Owner._meta.db_table: len(state.new_owners),
+        Household._meta.db_table: len(state.new_households),
+        Charge._meta.db_table: len(state.new_charges),
+        ChargeBalance._meta.db_table: len(state.new_charges),
+        Payment._meta.db_table: len(state.new_payments),
+        Allocation._meta.db_table: len(state.new_payments),
+    }

@@ -340,7 +340,7 @@ def test_a_failing_import_says_so_in_chinese_and_writes_nothing(finance_client, 
         raise RuntimeError("disk full")
 
     # Fails after the households and charges are written, inside the import's transaction.
-    monkeypatch.setattr(workbook_import, "apply_imported_credit", broken)
+    monkeypatch.setattr(workbook_import, "allocate_new_households", broken)
     finance_client.post(url, {"action": "confirm"})
 
     page = finance_client.get(url).content.decode()

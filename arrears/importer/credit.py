@@ -24,8 +24,9 @@ from .state import ImportState, chunks
 CHUNK = 500
 
 
-def apply_imported_credit(state: ImportState, *, charge_ids: list[int], payment_ids: list[int]) -> None:
-    """Allocate what the import's payments and its households' earlier payments leave unallocated."""
+def allocate_new_households(state: ImportState, *, charge_ids: list[int], payment_ids: list[int]) -> set[int]:
+    """Allocate the payments of the households this import adds, in memory; returns the ids of the households
+    already in the database that the import gave charges or payments (for apply_credit)."""
     charges: dict[object, list[tuple]] = defaultdict(list)
     payments: dict[object, list[tuple]] = defaultdict(list)
     existing: set[int] = set()
@@ -43,10 +44,16 @@ def apply_imported_credit(state: ImportState, *, charge_ids: list[int], payment_
     result = state.result
     for household, paid in payments.items():
         open_charges = [(pk, amount) for _due, _start, pk, amount in sorted(charges.get(household, ()))]
+        first = 0  # the charges before it are paid: a payment pays the oldest in full and the next one in part
         for paid_on, payment_id, amount in sorted(paid):
-            parts = allocate(amount, open_charges)
+            parts = allocate(amount, open_charges[first:])
             taken = dict(parts)
-            open_charges = [(pk, owed - taken.get(pk, ZERO)) for pk, owed in open_charges if owed > taken.get(pk, ZERO)]
+            while first < len(open_charges):
+                pk, owed = open_charges[first]
+                if owed > taken.get(pk, ZERO):
+                    open_charges[first] = (pk, owed - taken.get(pk, ZERO))
+                    break
+                first += 1
             for charge_id, part in parts:
                 allocations.append((payment_id, charge_id, part, paid_on))
                 result.allocated += part
@@ -54,7 +61,7 @@ def apply_imported_credit(state: ImportState, *, charge_ids: list[int], payment_
     written = insert_rows(Allocation, ("payment_id", "charge_id", "amount", "applied_on"), allocations)
     state.statistics.wrote(Allocation, written)
     result.allocation_count += written
-    apply_credit(household_ids=existing, result=result, statistics=state.statistics)
+    return existing
 
 
 def apply_credit(*, household_ids: Iterable[int], result: ImportResult, statistics: Statistics) -> None:

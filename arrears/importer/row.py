@@ -45,9 +45,9 @@ class RowCells:
         self.result.add_error(sheet=self.sheet, row=self.row, column=column, reason=reason)
         self.failed = True
 
-    def _parse(self, column: str, value, parser, *, required: bool, default=None, **options):
-        # The label maps of choices are module constants: their id stands for them.
-        key = (parser, value.__class__, value, *(id(v) if v.__class__ is dict else v for v in options.values()))
+    def _parse(self, column: str, value, parser, key: tuple, *, required: bool, default=None, **options):
+        """``parser(value, **options)``, or the value parsed before under ``key`` (the parser, the value's type
+        and value, and the options: 1, 1.0 and True are equal keys otherwise)."""
         parsed = _PARSED.get(key)
         if parsed is not None:
             return parsed
@@ -65,11 +65,15 @@ class RowCells:
         _PARSED[key] = parsed
         return parsed
 
-    def text(self, column: str, value, *, max_length: int, required: bool = False) -> str:
-        return self._parse(column, value, parse_text, required=required, default="", max_length=max_length) or ""
+    def text(self, column: str, value, *, max_length: int, required: bool = False, unique: bool = False) -> str:
+        """Text; ``unique`` for a column whose every row differs (收据号): parsed without filling the cache."""
+        if unique and value.__class__ is str and 0 < len(value) <= max_length and value.strip() == value:
+            return value
+        key = (parse_text, value.__class__, value, max_length)
+        return self._parse(column, value, parse_text, key, required=required, default="", max_length=max_length) or ""
 
     def date(self, column: str, value) -> date | None:
-        return self._parse(column, value, parse_date, required=True)
+        return self._parse(column, value, parse_date, (parse_date, value.__class__, value), required=True)
 
     def amount(
         self,
@@ -82,7 +86,8 @@ class RowCells:
         maximum: Decimal | None = MAX_AMOUNT,
     ) -> Decimal | None:
         """A required amount ≥ 0 (> 0 when ``positive``), at most ``maximum`` (the ledger's bound for money)."""
-        number = self._parse(column, value, parse_amount, required=True, places=places, max_digits=max_digits)
+        key = (parse_amount, value.__class__, value, places, max_digits)
+        number = self._parse(column, value, parse_amount, key, required=True, places=places, max_digits=max_digits)
         if number is not None and maximum is not None and number > maximum:
             self.error(column, _("金额不能超过 %(maximum)s 元") % {"maximum": f"{maximum:,.2f}"})
             return None
@@ -97,15 +102,19 @@ class RowCells:
     def ratio(
         self, column: str, value, *, places: int, max_digits: int, maximum: Decimal, required: bool = True
     ) -> Decimal | None:
-        number = self._parse(column, value, parse_ratio, required=required, places=places, max_digits=max_digits)
+        key = (parse_ratio, value.__class__, value, places, max_digits)
+        number = self._parse(column, value, parse_ratio, key, required=required, places=places, max_digits=max_digits)
         if number is not None and number > maximum:
             self.error(column, _("不能大于 %(maximum)s") % {"maximum": maximum})
             return None
         return number
 
     def whole_number(self, column: str, value) -> int | None:
-        return self._parse(column, value, parse_whole_number, required=True)
+        key = (parse_whole_number, value.__class__, value)
+        return self._parse(column, value, parse_whole_number, key, required=True)
 
     def choice(self, column: str, value, labels: dict[str, str], *, default: str | None = None) -> str | None:
         """The stored value of a label; an empty cell is ``default``, or an error when there is none."""
-        return self._parse(column, value, parse_choice, required=default is None, default=default, labels=labels)
+        # The label maps are module constants: their id stands for them.
+        key = (parse_choice, value.__class__, value, id(labels))
+        return self._parse(column, value, parse_choice, key, required=default is None, default=default, labels=labels)

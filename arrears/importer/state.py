@@ -112,6 +112,9 @@ class ImportState:
         self.new_charges: list[tuple] = []  # (KnownHousehold, fee item name, start, end, amount, due)
         self.new_payments: list[tuple] = []  # (KnownHousehold, paid_on, amount, channel, receipt, note)
         self.staff_rows: list[tuple[int, tuple]] = []
+        # The households 应收 and 实收 rows name, by the row's four cells (小区编码 … 房号) when all four are text and
+        # were good: the rows of one household (two dozen charges) are parsed and looked up once.
+        self.households_by_cells: dict[tuple[str, str, str, str], KnownHousehold] = {}
         self._households: dict[str, dict[HouseholdKey, KnownHousehold]] = {}
         self._buildings: dict[str, dict[str, int | None]] = {}
         self._owners: dict[str, dict[tuple[str, str], int | NewOwner]] = {}
@@ -195,6 +198,16 @@ class ImportState:
         if community is None and code and code not in self.failed_communities:
             cells.error("小区编码", _("小区编码「%(code)s」不存在(数据库和「小区」表中都没有)") % {"code": code})
         return community
+
+    def household_of_cells(self, cells: tuple) -> KnownHousehold | None:
+        """The household of a row's four raw cells seen good before (see households_by_cells), or None.
+
+        Only text is remembered, so cells of other types (1, 1.0 and True are equal keys) are never found."""
+        return self.households_by_cells.get(cells)
+
+    def remember_household(self, cells: tuple, household: KnownHousehold) -> None:
+        if all(cell.__class__ is str for cell in cells):
+            self.households_by_cells[cells] = household
 
     def household(self, cells: RowCells, code: str, key: HouseholdKey) -> KnownHousehold | None:
         """A household in the database or this workbook's 房屋 sheet."""
