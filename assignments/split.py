@@ -22,6 +22,7 @@ DOMAIN.md's rules, and the choices this module makes where they leave room:
 """
 
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,11 +59,18 @@ def largest_remainder(total: int, weights: dict[str, Decimal], held: dict[str, i
     if not weights:
         return {}
     held = held or {}
-    weight_sum = sum((Fraction(w) for w in weights.values()), Fraction(0))
-    exact = {key: Fraction(total) * Fraction(w) / weight_sum for key, w in weights.items()}
-    quotas = {key: int(share) for key, share in exact.items()}
+    # Exact in integers: the weights over their common denominator, so every share is total × w / Σw with the
+    # same Σw, and a remainder compares as its numerator does.
+    ratios = {key: Fraction(w) for key, w in weights.items()}
+    denominator = math.lcm(*(r.denominator for r in ratios.values()))
+    scaled = {key: r.numerator * (denominator // r.denominator) for key, r in ratios.items()}
+    weight_sum = sum(scaled.values())
+    quotas = {}
+    remainder = {}
+    for key, w in scaled.items():
+        quotas[key], remainder[key] = divmod(total * w, weight_sum)
     left = total - sum(quotas.values())
-    by_remainder = sorted(weights, key=lambda k: (-(exact[k] - quotas[k]), -Fraction(weights[k]), -held.get(k, 0), k))
+    by_remainder = sorted(weights, key=lambda k: (-remainder[k], -scaled[k], -held.get(k, 0), k))
     for key in by_remainder[:left]:
         quotas[key] += 1
     return quotas
@@ -153,6 +161,17 @@ def deal(households: Iterable[HouseholdSlot], collectors: Iterable[Collector]) -
     return result
 
 
+def _in_units(amounts: Sequence[Decimal]) -> tuple[int, list[int]]:
+    """The amounts as whole units of their finest decimal place (fen for money): (10 ** places, [units]). Exact, so
+    sums and comparisons in integers give what Decimal gives, many times faster."""
+    ratios = [a.as_integer_ratio() for a in amounts]
+    denominators = {denominator for _numerator, denominator in ratios}  # each divides a power of ten
+    scale = 1
+    while any(scale % denominator for denominator in denominators):
+        scale *= 10
+    return scale, [numerator * (scale // denominator) for numerator, denominator in ratios]
+
+
 def _deal_pool(
     pool: Sequence[HouseholdSlot],
     eligible: dict[str, Collector],
@@ -160,64 +179,97 @@ def _deal_pool(
     result: dict[str, str],
     slots: Sequence[HouseholdSlot],
 ) -> None:
-    count: dict[str, int] = defaultdict(int)
-    total: dict[str, Decimal] = defaultdict(Decimal)
-    holders: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    arrears_of = {h.key: h for h in slots}
-    for household_key, collector in result.items():
-        h = arrears_of[household_key]
-        count[collector] += 1
-        total[collector] += h.arrears
-        holders[h.building][collector] += 1
+    """Deal the freed and new households of ``pool`` into ``result`` (which holds the pinned and kept ones).
 
-    def room(key: str) -> bool:
-        return count[key] < quotas[key]
+    Collectors are numbered in key order and amounts counted in whole fen, so that ties break as the keys do and
+    the figures are those of Decimal. A building's candidates are only its holders who still have room: once full,
+    a collector never has room again that day, so dropping them changes no choice and keeps each lookup short.
+    """
+    keys = list(eligible)  # sorted by key: the index orders as the key does
+    index = {key: i for i, key in enumerate(keys)}
+    quota = [quotas[key] for key in keys]
+    senior = [eligible[key].seniority >= 2 for key in keys]
+    scale, units = _in_units([h.arrears for h in slots])
+    amount = {h.key: u for h, u in zip(slots, units, strict=True)}
+    count = [0] * len(keys)
+    total = [0] * len(keys)
+    building_of = {h.key: h.building for h in slots}
+    held_in: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for household_key, collector in result.items():
+        i = index[collector]
+        count[i] += 1
+        total[i] += amount[household_key]
+        held_in[building_of[household_key]][i] += 1
 
     # Walking a building together gives way to balance: nobody takes a neighbour's household past a fifth more
-    # arrears than their fair share (the share of the total their quota gives them).
+    # arrears than their fair share (the share of the total their quota gives them). The ceiling is worked out in
+    # Decimal as the rule states it, then as the largest whole number of fen within it.
     grand_total = sum((h.arrears for h in slots), Decimal(0))
     households = len(slots)
-    ceiling = {k: grand_total * quotas[k] / households * Decimal("1.2") for k in eligible} if households else {}
+    ceilings: dict[int, int] = {}
+    for q in set(quota):
+        ceiling = Fraction(grand_total * q / households * Decimal("1.2"))
+        ceilings[q] = ceiling.numerator * scale // ceiling.denominator
+    limit = [ceilings[q] for q in quota]
 
-    everyone = [(total[k], k) for k in eligible if room(k)]
-    seniors = [(total[k], k) for k in eligible if room(k) and eligible[k].seniority >= 2]
+    # Who can still take a household in each building: {building: {collector: households held there}}.
+    candidates: dict[str, dict[int, int]] = defaultdict(dict)
+    buildings_of: list[set[str]] = [set() for _key in keys]
+    for building, holding in held_in.items():
+        for i, n in holding.items():
+            if count[i] < quota[i]:
+                candidates[building][i] = n
+                buildings_of[i].add(building)
+
+    # Heap entries are total × m + index (m collectors), which order as (total, index) do: one integer compares
+    # faster than a tuple.
+    m = len(keys)
+    everyone = [total[i] * m + i for i in range(m) if count[i] < quota[i]]
+    seniors = [total[i] * m + i for i in range(m) if count[i] < quota[i] and senior[i]]
     heapq.heapify(everyone)
     heapq.heapify(seniors)
 
-    def lowest(heap: list[tuple[Decimal, str]]) -> str | None:
+    def lowest(heap: list[int]) -> int | None:
         # Entries go stale when a collector's total changes; the fresh entry was pushed then.
         while heap:
-            amount, key = heap[0]
-            if room(key) and amount == total[key]:
-                return key
+            owed, i = divmod(heap[0], m)
+            if count[i] < quota[i] and owed == total[i]:
+                return i
             heapq.heappop(heap)
         return None
 
-    order = sorted(pool, key=lambda h: (not h.hard_refuser, -h.arrears, h.key))
+    order = sorted(pool, key=lambda h: (not h.hard_refuser, -amount[h.key], h.key))
     for h in order:
+        a = amount[h.key]
         wants_senior = h.hard_refuser and lowest(seniors) is not None
-
-        def fits(key: str, wants_senior: bool = wants_senior) -> bool:
-            return key in eligible and room(key) and (not wants_senior or eligible[key].seniority >= 2)
-
-        chosen = h.former if h.former is not None and fits(h.former) else None
+        chosen = index.get(h.former) if h.former is not None else None
+        if chosen is not None and not (count[chosen] < quota[chosen] and (not wants_senior or senior[chosen])):
+            chosen = None
+        building = h.building
         if chosen is None:
-            in_building = [
-                (-n, total[k], k)
-                for k, n in holders[h.building].items()
-                if fits(k) and total[k] + h.arrears <= ceiling[k]
-            ]
-            if in_building:
-                chosen = min(in_building)[2]
+            best = None
+            for i, n in candidates[building].items():
+                if (not wants_senior or senior[i]) and total[i] + a <= limit[i]:
+                    ranked = (-n, total[i], i)
+                    if best is None or ranked < best:
+                        best = ranked
+            if best is not None:
+                chosen = best[2]
         if chosen is None:
             chosen = lowest(seniors) if wants_senior else lowest(everyone)
         if chosen is None:  # cannot happen: quotas add up to the number of households
             raise AssertionError("quotas do not cover the households in scope")
-        result[h.key] = chosen
+        result[h.key] = keys[chosen]
         count[chosen] += 1
-        total[chosen] += h.arrears
-        holders[h.building][chosen] += 1
-        if room(chosen):
-            heapq.heappush(everyone, (total[chosen], chosen))
-            if eligible[chosen].seniority >= 2:
-                heapq.heappush(seniors, (total[chosen], chosen))
+        total[chosen] += a
+        if count[chosen] < quota[chosen]:
+            in_building = candidates[building]
+            in_building[chosen] = in_building.get(chosen, 0) + 1
+            buildings_of[chosen].add(building)
+            heapq.heappush(everyone, total[chosen] * m + chosen)
+            if senior[chosen]:
+                heapq.heappush(seniors, total[chosen] * m + chosen)
+        else:
+            for held in buildings_of[chosen]:
+                del candidates[held][chosen]
+            buildings_of[chosen].clear()
