@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from operator import attrgetter
 
 
 @dataclass(frozen=True)
@@ -100,44 +101,41 @@ def deal(households: Iterable[HouseholdSlot], collectors: Iterable[Collector]) -
     if not eligible or not slots:
         return {}
 
+    # One pass: pins hold; whom each other household stays with or goes home to, if the quotas allow (its former
+    # collector when they are back, else yesterday's collector; ties in the quotas' remainders go to those holding
+    # more of them); who keeps what, and what is to be dealt.
     result: dict[str, str] = {}
+    assigned: list[tuple[HouseholdSlot, str]] = []  # (household, collector) of result, for the dealing's totals
     pins: dict[str, int] = defaultdict(int)
-    for h in slots:
-        if h.pinned_to in eligible:
-            result[h.key] = h.pinned_to
-            pins[h.pinned_to] += 1
-    # Whom each household stays with or goes home to, if the quotas allow: its pin, its former collector when they
-    # are back, else yesterday's collector. Ties in the quotas' remainders go to those holding more of them.
     held: dict[str, int] = defaultdict(int)
-    for h in slots:
-        holder = result.get(h.key)
-        if holder is None and h.former in eligible and h.former != h.previous:
-            holder = h.former
-        if holder is None and h.previous in eligible:
-            holder = h.previous
-        if holder is not None:
-            held[holder] += 1
-    quotas = quotas_with_pins(len(slots), {k: c.weight for k, c in eligible.items()}, pins, held)
-
     pinned_buildings: dict[str, set[str]] = defaultdict(set)
-    for h in slots:
-        if h.key in result:
-            pinned_buildings[result[h.key]].add(h.building)
     kept_by: dict[str, list[HouseholdSlot]] = defaultdict(list)
     pool: list[HouseholdSlot] = []
     for h in slots:
-        if h.key in result:
+        pinned_to = h.pinned_to
+        if pinned_to is not None and pinned_to in eligible:
+            result[h.key] = pinned_to
+            assigned.append((h, pinned_to))
+            pins[pinned_to] += 1
+            held[pinned_to] += 1
+            pinned_buildings[pinned_to].add(h.building)
             continue
-        if h.previous in eligible:
-            kept_by[h.previous].append(h)
+        previous, former = h.previous, h.former
+        if former is not None and former in eligible and former != previous:
+            held[former] += 1
+        elif previous is not None and previous in eligible:
+            held[previous] += 1
+        if previous is not None and previous in eligible:
+            kept_by[previous].append(h)
         else:
             pool.append(h)
+    quotas = quotas_with_pins(len(slots), {k: c.weight for k, c in eligible.items()}, pins, held)
 
     for key, kept in kept_by.items():
         room = quotas[key] - pins.get(key, 0)
         if len(kept) <= room:
-            for h in kept:
-                result[h.key] = key
+            result.update((h.key, key) for h in kept)
+            assigned.extend((h, key) for h in kept)
             continue
         in_building: dict[str, int] = defaultdict(int)
         for h in kept:
@@ -155,9 +153,11 @@ def deal(households: Iterable[HouseholdSlot], collectors: Iterable[Collector]) -
         )
         for h in ranked[: max(room, 0)]:
             result[h.key] = key
+            assigned.append((h, key))
         pool.extend(ranked[max(room, 0) :])
 
-    _deal_pool(pool, eligible, quotas, result, slots)
+    if pool:
+        _deal_pool(pool, assigned, eligible, quotas, result)
     return result
 
 
@@ -174,12 +174,13 @@ def _in_units(amounts: Sequence[Decimal]) -> tuple[int, list[int]]:
 
 def _deal_pool(
     pool: Sequence[HouseholdSlot],
+    assigned: Sequence[tuple[HouseholdSlot, str]],
     eligible: dict[str, Collector],
     quotas: dict[str, int],
     result: dict[str, str],
-    slots: Sequence[HouseholdSlot],
 ) -> None:
-    """Deal the freed and new households of ``pool`` into ``result`` (which holds the pinned and kept ones).
+    """Deal the freed and new households of ``pool`` into ``result``, which holds the pinned and kept ones
+    (``assigned``: those households with their collectors).
 
     Collectors are numbered in key order and amounts counted in whole fen, so that ties break as the keys do and
     the figures are those of Decimal. A building's candidates are only its holders who still have room: once full,
@@ -189,23 +190,25 @@ def _deal_pool(
     index = {key: i for i, key in enumerate(keys)}
     quota = [quotas[key] for key in keys]
     senior = [eligible[key].seniority >= 2 for key in keys]
-    scale, units = _in_units([h.arrears for h in slots])
-    amount = {h.key: u for h, u in zip(slots, units, strict=True)}
     count = [0] * len(keys)
-    total = [0] * len(keys)
-    building_of = {h.key: h.building for h in slots}
+    held_total = [Decimal(0)] * len(keys)
+    pool_buildings = {h.building for h in pool}
     held_in: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for household_key, collector in result.items():
+    for h, collector in assigned:
         i = index[collector]
         count[i] += 1
-        total[i] += amount[household_key]
-        held_in[building_of[household_key]][i] += 1
+        held_total[i] += h.arrears
+        if h.building in pool_buildings:
+            held_in[h.building][i] += 1
+    scale, units = _in_units([*held_total, *(h.arrears for h in pool)])
+    total = units[: len(keys)]
+    amount = {h.key: u for h, u in zip(pool, units[len(keys) :], strict=True)}
 
     # Walking a building together gives way to balance: nobody takes a neighbour's household past a fifth more
     # arrears than their fair share (the share of the total their quota gives them). The ceiling is worked out in
     # Decimal as the rule states it, then as the largest whole number of fen within it.
-    grand_total = sum((h.arrears for h in slots), Decimal(0))
-    households = len(slots)
+    grand_total = sum(held_total, Decimal(0)) + sum((h.arrears for h in pool), Decimal(0))
+    households = len(assigned) + len(pool)
     ceilings: dict[int, int] = {}
     for q in set(quota):
         ceiling = Fraction(grand_total * q / households * Decimal("1.2"))
@@ -238,7 +241,10 @@ def _deal_pool(
             heapq.heappop(heap)
         return None
 
-    order = sorted(pool, key=lambda h: (not h.hard_refuser, -amount[h.key], h.key))
+    # 钉子户 first, then largest arrears first, then by key: sorted by key, then (stably) by one integer.
+    order = sorted(pool, key=attrgetter("key"))
+    span = 1 + max(amount.values()) - min(amount.values())  # every 钉子户's number below everyone else's
+    order.sort(key=lambda h: -amount[h.key] if h.hard_refuser else span - amount[h.key])
     for h in order:
         a = amount[h.key]
         wants_senior = h.hard_refuser and lowest(seniors) is not None
@@ -247,14 +253,13 @@ def _deal_pool(
             chosen = None
         building = h.building
         if chosen is None:
-            best = None
+            # The holder with the most households here, then the lowest total, then the first key.
+            most = 0
             for i, n in candidates[building].items():
-                if (not wants_senior or senior[i]) and total[i] + a <= limit[i]:
-                    ranked = (-n, total[i], i)
-                    if best is None or ranked < best:
-                        best = ranked
-            if best is not None:
-                chosen = best[2]
+                if (wants_senior and not senior[i]) or total[i] + a > limit[i] or n < most:
+                    continue
+                if n > most or total[i] < total[chosen] or (total[i] == total[chosen] and i < chosen):
+                    most, chosen = n, i
         if chosen is None:
             chosen = lowest(seniors) if wants_senior else lowest(everyone)
         if chosen is None:  # cannot happen: quotas add up to the number of households
