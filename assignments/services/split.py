@@ -13,7 +13,7 @@ from arrears.bulk import insert_rows
 from arrears.models import Household
 from arrears.models.households import Segment
 from arrears.money import ZERO
-from arrears.positions import owing
+from arrears.positions import overdue_principal
 from assignments.models import (
     Assignment,
     Campaign,
@@ -41,7 +41,7 @@ def campaigns_on(day: date):
 def households_in_scope(campaign: Campaign, day: date) -> dict[int, Decimal]:
     """{household id: overdue principal} of the campaign's households that are in scope on the day."""
     households = Household.objects.filter(community__in=campaign.communities.all(), on_legal_track=False)
-    return {pk: owed for pk, owed in owing(households, day).items() if owed >= campaign.threshold}
+    return {pk: owed for pk, owed in overdue_principal(households, day).items() if owed >= campaign.threshold}
 
 
 def collectors_for(campaign: Campaign, day: date) -> list[Collector]:
