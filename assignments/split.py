@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from operator import attrgetter
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class HouseholdSlot:
-    """A household in scope today, as the dealing sees it."""
+class HouseholdSlot(NamedTuple):
+    """A household in scope today, as the dealing sees it (a named tuple: the split makes one per household in
+    scope, a hundred thousand a day, and a tuple is made several times faster than a frozen dataclass)."""
 
     key: str
     building: str

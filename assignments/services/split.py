@@ -91,6 +91,9 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
             resolved[household_id] = closed_at
     facts = {}
     for pk in household_ids:
+        if pk not in last_contact and pk not in resolved:  # most households: nothing recorded yet
+            facts[pk] = TaskFacts(str(pk), arrears.get(pk, ZERO))
+            continue
         contact = last_contact.get(pk)
         staff_contact_at = last_staff.get(pk)
         state = states.get(pk)
@@ -159,23 +162,25 @@ def split_for_day(*, campaign: Campaign, day: date) -> SplitRun:
     eligible = {c.key for c in collectors if c.eligible and c.weight > 0}
     dealt = {int(h): int(s) for h, s in deal(slots, collectors).items()}
 
-    by_staff: dict[int, list[int]] = defaultdict(list)
-    for household_id, staff_id in dealt.items():
-        by_staff[staff_id].append(household_id)
+    by_staff: dict[int, list[TaskFacts]] = defaultdict(list)
     ordering = task_facts(list(dealt), scope, day, communities)
-    rows: list[tuple] = []
-    for staff_id, household_ids in by_staff.items():
-        ordered = order_tasks([ordering[h] for h in household_ids], day)
-        for position, task in enumerate(ordered, start=1):
-            household_id = int(task.key)
-            prev_staff, former = previous.get(household_id, (None, None))
-            if prev_staff is not None and prev_staff != staff_id and str(prev_staff) not in eligible:
-                former = prev_staff  # taken from someone away: remembered so it can go back to them
-            if former == staff_id:
-                former = None
-            rows.append((campaign.pk, day, household_id, staff_id, position, former))
-    # COPY on PostgreSQL: a day's split is a hundred thousand rows at scale.
-    insert_rows(Assignment, ("campaign_id", "day", "household_id", "staff_id", "position", "former_staff_id"), rows)
+    for household_id, staff_id in dealt.items():
+        by_staff[staff_id].append(ordering[household_id])
+
+    def rows():
+        for staff_id, tasks in by_staff.items():
+            for position, task in enumerate(order_tasks(tasks, day), start=1):
+                household_id = int(task.key)
+                prev_staff, former = previous.get(household_id, (None, None))
+                if prev_staff is not None and prev_staff != staff_id and str(prev_staff) not in eligible:
+                    former = prev_staff  # taken from someone away: remembered so it can go back to them
+                if former == staff_id:
+                    former = None
+                yield (campaign.pk, day, household_id, staff_id, position, former)
+
+    # COPY on PostgreSQL: a day's split is a hundred thousand rows at scale. The rows are made as they are sent, so
+    # the database keeps its indexes up while the lists are being ordered.
+    insert_rows(Assignment, ("campaign_id", "day", "household_id", "staff_id", "position", "former_staff_id"), rows())
     stats = split_stats(
         dealt=dealt,
         scope=scope,
