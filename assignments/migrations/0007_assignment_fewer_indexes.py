@@ -1,5 +1,6 @@
-"""Two indexes fewer to keep up on each day's hundred thousand assignments: the one on household alone (the
-dashboard's (household_id, day), dashboard migration 0002, serves every lookup by household) and the full one on
+"""Three indexes fewer to keep up on each day's hundred thousand assignments: the one on household alone and the one
+on (staff, day, position), whose lookups the dashboard's (household_id, day) and (day, staff_id, household_id)
+serve (dashboard migration 0002; every query by household or staff names the day), and the full one on
 former_staff, replaced by one over the few rows that have a former collector (read when a staff member is deleted).
 """
 
@@ -16,6 +17,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name='assignment',
+            name='assignment_staff_day_idx',
+        ),
         migrations.AlterField(
             model_name='assignment',
             name='former_staff',

@@ -120,10 +120,11 @@ class Assignment(models.Model):
     A day's split writes a row per household in scope (a hundred thousand at scale), in one COPY. The references
     are kept by Django (deleting a campaign, household or staff member deletes or clears their rows) rather than by
     database foreign keys, whose per-row checks at commit cost more than the whole split; the split writes only ids
-    it has just read in the same transaction. The composite indexes serve the lookups by campaign and by staff, and
-    the dashboard's (household_id, day) (dashboard migration 0002) those by household; a row's upkeep is paid in
-    every index at each day's hundred thousand rows, so there is no other index on household, and the one on
-    former_staff (read only when a staff member is deleted) holds just the few rows that have one.
+    it has just read in the same transaction. Each index is kept up for every one of a day's hundred thousand rows,
+    so there are few: the unique (campaign, day, household) serves the lookups by campaign, and the dashboard's
+    (day, staff_id, household_id) and (household_id, day) (dashboard migration 0002) those of a person's or a
+    household's day (every query by staff or household names the day); the one on former_staff (read only when a
+    staff member is deleted) holds just the few rows that have one.
     """
 
     campaign = models.ForeignKey(
@@ -154,7 +155,6 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["campaign", "day", "household"], name="assignment_unique_household")
         ]
         indexes = [
-            models.Index(fields=["staff", "day", "position"], name="assignment_staff_day_idx"),
             models.Index(
                 fields=["former_staff"], condition=models.Q(former_staff__isnull=False), name="assignment_former_idx"
             ),
