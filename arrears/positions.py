@@ -341,8 +341,8 @@ def overdue_principal(households: QuerySet[Household], as_of: date) -> dict[int,
         )
         for household_id, paid in cursor.fetchall():
             result[household_id] = result.get(household_id, 0) - int(paid or 0)
-    found = {pk: ledger_sql.fen(unpaid) for pk, unpaid in result.items()}
-    return {pk: principal for pk, principal in found.items() if principal > ZERO}
+    # Whole fen as yuan of two places, as ledger_sql.fen gives them (a hundred thousand at a time: the short way).
+    return {pk: Decimal(unpaid).scaleb(-2) for pk, unpaid in result.items() if unpaid > 0}
 
 
 def owing_on(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Decimal]:

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from arrears.bulk import insert_rows
-from arrears.models import Household
+from arrears.models import Household, OwnerSegment
 from arrears.models.households import Segment
 from arrears.money import ZERO
 from arrears.positions import overdue_principal
@@ -133,29 +133,30 @@ def split_for_day(*, campaign: Campaign, day: date) -> SplitRun:
             ).values_list("household_id", "staff_id", "former_staff_id")
         }
     pins = dict(Pin.objects.filter(campaign=campaign).values_list("household_id", "staff_id"))
-    building_of: dict[int, int] = {}
-    hard_refusers: set[int] = set()
     communities = list(campaign.communities.all())
-    for pk, building_id in Household.objects.filter(community__in=communities).values_list("pk", "building_id"):
-        if pk in scope:
-            building_of[pk] = building_id
-    for pk in Household.objects.filter(
-        community__in=communities, owner__segment_tags__segment=Segment.HARD_REFUSER
-    ).values_list("pk", flat=True):
-        hard_refusers.add(pk)
-
+    hard_refuser = OwnerSegment.objects.filter(owner_id=OuterRef("owner_id"), segment=Segment.HARD_REFUSER)
+    building_of: dict[int, int] = {}
     slots = []
-    for pk, owed in scope.items():
+    for pk, building_id, hard in (
+        Household.objects.filter(community__in=communities)
+        .annotate(hard=Exists(hard_refuser))
+        .values_list("pk", "building_id", "hard")
+    ):
+        owed = scope.get(pk)
+        if owed is None:
+            continue
+        building_of[pk] = building_id
         prev_staff, former = previous.get(pk, (None, None))
+        pinned_to = pins.get(pk)
         slots.append(
             HouseholdSlot(
-                key=str(pk),
-                building=str(building_of[pk]),
-                arrears=owed,
-                hard_refuser=pk in hard_refusers,
-                previous=str(prev_staff) if prev_staff else None,
-                former=str(former) if former else None,
-                pinned_to=str(pins[pk]) if pk in pins else None,
+                str(pk),
+                str(building_id),
+                owed,
+                hard,
+                str(prev_staff) if prev_staff else None,
+                str(former) if former else None,
+                str(pinned_to) if pinned_to is not None else None,
             )
         )
     collectors = collectors_for(campaign, day)
