@@ -49,7 +49,7 @@ def collectors_for(campaign: Campaign, day: date) -> list[Collector]:
     on_leave = set(StaffLeave.objects.filter(start_date__lte=day, end_date__gte=day).values_list("staff_id", flat=True))
     members = {m.staff_id: m for m in CampaignMember.objects.filter(campaign=campaign)}
     collectors = []
-    for staff in Staff.objects.all().only("pk", "weight", "seniority", "active"):
+    for staff in Staff.objects.order_by().only("pk", "weight", "seniority", "active"):
         member = members.get(staff.pk)
         weight = member.weight if member is not None and member.weight is not None else staff.weight
         eligible = staff.active and staff.pk not in on_leave and (member is None or member.eligible)
@@ -86,7 +86,7 @@ def task_facts(household_ids: list[int], arrears: dict[int, Decimal], day: date,
     states = dict(zip(last_promise, judge_all(list(last_promise.values()), day), strict=True))
     resolved: dict[int, object] = {}
     closed_issues = IssueRaised.objects.filter(status=IssueStatus.CLOSED, household__community__in=communities)
-    for household_id, closed_at in closed_issues.values_list("household_id", "closed_at"):
+    for household_id, closed_at in closed_issues.order_by().values_list("household_id", "closed_at"):
         if household_id in wanted and (household_id not in resolved or closed_at > resolved[household_id]):
             resolved[household_id] = closed_at
     facts = {}
@@ -128,9 +128,9 @@ def split_for_day(*, campaign: Campaign, day: date) -> SplitRun:
     if previous_day is not None:
         previous = {
             household_id: (staff_id, former_id)
-            for household_id, staff_id, former_id in Assignment.objects.filter(
-                campaign=campaign, day=previous_day
-            ).values_list("household_id", "staff_id", "former_staff_id")
+            for household_id, staff_id, former_id in Assignment.objects.filter(campaign=campaign, day=previous_day)
+            .order_by()  # not the lists' order (by department and username): three joins and a sort of 100,000
+            .values_list("household_id", "staff_id", "former_staff_id")
         }
     pins = dict(Pin.objects.filter(campaign=campaign).values_list("household_id", "staff_id"))
     communities = list(campaign.communities.all())
@@ -139,6 +139,7 @@ def split_for_day(*, campaign: Campaign, day: date) -> SplitRun:
     slots = []
     for pk, building_id, hard in (
         Household.objects.filter(community__in=communities)
+        .order_by()  # not 楼栋-单元-房号 order: the dealing sorts for itself
         .annotate(hard=Exists(hard_refuser))
         .values_list("pk", "building_id", "hard")
     ):
