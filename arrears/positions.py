@@ -317,6 +317,45 @@ def owing(households: QuerySet[Household], as_of: date) -> dict[int, Decimal]:
     return {pk: principal for pk, principal in found.items() if principal > ZERO}
 
 
+def overdue_principal(households: QuerySet[Household], as_of: date) -> dict[int, Decimal]:
+    """:func:`owing`, from fewer rows: {household id: overdue principal} of the households that owe on ``as_of``.
+
+    A charge whose allocations reach its amount by ``as_of`` adds nothing to what is owed, so only the balance
+    rows still open on that day are summed (in a ledger that is mostly paid, a third of them), in one column
+    rather than two; the few charges paid partly by ``as_of`` and partly after are corrected from their
+    allocations, as :func:`arrears.ledger_sql.window_sums` does. The daily split asks this of every household
+    of a campaign. Tests compare it with :func:`owing` on random ledgers.
+    """
+    scope_sql, scope_params = ledger_sql.scope(households)
+    on_t = ledger_sql.date_literal(as_of)
+    paid_by_t = f"b.last_paid_on IS NOT NULL AND b.last_paid_on <= {on_t}"  # every allocation dated by T
+    open_rows = (
+        f"FROM arrears_chargebalance b WHERE b.due_date < %s AND NOT (b.paid_fen = b.amount_fen AND {paid_by_t}) "
+        f"AND b.household_id IN ({scope_sql})"
+    )
+    params = [as_of, *scope_params]
+    result: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT b.household_id, SUM(CAST(b.amount_fen - CASE WHEN {paid_by_t} THEN b.paid_fen ELSE 0 END "
+            f"AS INTEGER)) {open_rows} GROUP BY b.household_id",
+            params,
+        )
+        for household_id, unpaid in cursor.fetchall():
+            result[household_id] = int(unpaid or 0)
+        # Paid on several days, some by T and some after: the row counted nothing paid; take off what was by T.
+        cursor.execute(
+            f"SELECT b.household_id, SUM({ledger_sql.allocated_between(None, as_of)}) {open_rows} "
+            f"AND b.first_paid_on < b.last_paid_on AND b.first_paid_on <= {on_t} AND b.last_paid_on > {on_t} "
+            f"GROUP BY b.household_id",
+            params,
+        )
+        for household_id, paid in cursor.fetchall():
+            result[household_id] = result.get(household_id, 0) - int(paid or 0)
+    # Whole fen as yuan of two places, as ledger_sql.fen gives them (a hundred thousand at a time: the short way).
+    return {pk: Decimal(unpaid).scaleb(-2) for pk, unpaid in result.items() if unpaid > 0}
+
+
 def owing_on(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], Decimal]:
     """{(household id, date): overdue principal on that date} for any pairs, in one statement per 500 pairs (the
     balance a promise is judged by, each on its own date). Pairs that owe nothing map to 0.00."""

@@ -4,10 +4,10 @@ DOMAIN.md: promises due today or tomorrow, callbacks and resolved issues due, br
 then by amount owed.
 """
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class Tier(IntEnum):
@@ -18,9 +18,8 @@ class Tier(IntEnum):
     OTHER = 4
 
 
-@dataclass(frozen=True)
-class TaskFacts:
-    """What the ordering reads of one household on the day."""
+class TaskFacts(NamedTuple):
+    """What the ordering reads of one household on the day (a named tuple: one per household in the day's split)."""
 
     key: str
     arrears: Decimal

@@ -120,14 +120,20 @@ class Assignment(models.Model):
     A day's split writes a row per household in scope (a hundred thousand at scale), in one COPY. The references
     are kept by Django (deleting a campaign, household or staff member deletes or clears their rows) rather than by
     database foreign keys, whose per-row checks at commit cost more than the whole split; the split writes only ids
-    it has just read in the same transaction. The composite indexes serve the lookups by campaign and by staff.
+    it has just read in the same transaction. Each index is kept up for every one of a day's hundred thousand rows,
+    so there are few: the unique (campaign, day, household) serves the lookups by campaign, and the dashboard's
+    (day, staff_id, household_id) and (household_id, day) (dashboard migration 0002) those of a person's or a
+    household's day (every query by staff or household names the day); the one on former_staff (read only when a
+    staff member is deleted) holds just the few rows that have one.
     """
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="assignments", db_constraint=False, db_index=False
     )
     day = models.DateField(_("日期"))
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assignments", db_constraint=False)
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="assignments", db_constraint=False, db_index=False
+    )
     staff = models.ForeignKey(
         Staff, on_delete=models.CASCADE, related_name="assignments", db_constraint=False, db_index=False
     )
@@ -139,6 +145,7 @@ class Assignment(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
         help_text=_("此前负责该户、后来不再负责的员工(休假回来时优先交还)"),
     )
 
@@ -147,7 +154,11 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "day", "household"], name="assignment_unique_household")
         ]
-        indexes = [models.Index(fields=["staff", "day", "position"], name="assignment_staff_day_idx")]
+        indexes = [
+            models.Index(
+                fields=["former_staff"], condition=models.Q(former_staff__isnull=False), name="assignment_former_idx"
+            ),
+        ]
         verbose_name = _("每日分包")
         verbose_name_plural = _("每日分包")
 
