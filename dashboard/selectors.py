@@ -19,6 +19,7 @@ from arrears.money import ZERO
 from arrears.rates import CollectionRates, CollectionTotals, rates_from_totals
 from assignments.models import Contact, IssueRaised, Outcome
 from assignments.permissions import is_manager, staff_visible_to, supervised_departments
+from core.lanes import side_by_side
 from core.roles import MANAGER, SUPERVISOR, has_role
 from scripts_faq.choices import ObjectionCategory
 
@@ -151,14 +152,10 @@ def _figures_for(filters: Filters) -> tuple[list[dict], list[Source]]:
                     "objections": objections_weekly(community, filters.start, end),
                 }
         else:
-            # The league's reads beside the ledger's 违约金 (dashboard.snapshot.ledger_figures).
-            data, owing, (facts, objections) = ledger_figures(
-                community,
-                end,
-                beside=lambda c=community: (
-                    league_facts(c, filters.start, end),
-                    objections_weekly(c, filters.start, end),
-                ),
+            # The league's reads beside the ledger's (core.lanes), as in the snapshot.
+            (data, owing), (facts, objections) = side_by_side(
+                lambda c=community: ledger_figures(c, end),
+                lambda c=community: (league_facts(c, filters.start, end), objections_weekly(c, filters.start, end)),
             )
             league = league_figures(community, filters.start, end, owing, facts=facts)
             data = {**data, "league": league, "objections": objections}

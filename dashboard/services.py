@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from arrears.models import Community
+from core.lanes import side_by_side
 
 from .league import league_facts, league_figures, objections_weekly
 from .models import DashboardSnapshot, SnapshotRefresh
@@ -24,10 +25,10 @@ LOST_JOB_SECONDS = 15 * 60
 def snapshot_compute(*, community: Community, as_of: date) -> dict:
     """Everything a snapshot holds for one community as of a day; the league and objections run from 1 January."""
     year_start = date(as_of.year, 1, 1)
-    figures, owing, (facts, objections) = ledger_figures(
-        community,
-        as_of,
-        beside=lambda: (league_facts(community, year_start, as_of), objections_weekly(community, year_start, as_of)),
+    # The league's reads need nothing of the ledger's until the end: they run beside it the whole time (core.lanes).
+    (figures, owing), (facts, objections) = side_by_side(
+        lambda: ledger_figures(community, as_of),
+        lambda: (league_facts(community, year_start, as_of), objections_weekly(community, year_start, as_of)),
     )
     figures["league"] = league_figures(community, year_start, as_of, owing, facts=facts)
     figures["objections"] = objections

@@ -5,7 +5,6 @@ the rate totals (the same selectors as ``arrears_report``), the daily increments
 the overdue principal by aging bucket and by building, and the report's totals (principal, 违约金, households).
 """
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -125,15 +124,12 @@ def series(community: Community, as_of: date) -> dict:
     }
 
 
-def ledger_figures(
-    community: Community, as_of: date, *, with_late_fee: bool = True, beside: Callable[[], object] | None = None
-) -> tuple[dict, dict[int, Decimal], object]:
-    """The snapshot's ledger part for one community as of a day, the {household id: overdue} it used, and what
-    ``beside`` returned.
+def ledger_figures(community: Community, as_of: date, *, with_late_fee: bool = True) -> tuple[dict, dict[int, Decimal]]:
+    """The snapshot's ledger part for one community as of a day, and the {household id: overdue} it used.
 
     The reads run side by side (core.lanes), in two rounds: the rates with who owes beside the series; then the
-    违约金 of those who owe (the longest read, so it starts as soon as it can) beside the buildings and ``beside``
-    (the caller's own reads that need nothing of these: the snapshot's league).
+    违约金 of those who owe beside the buildings. A caller with reads of its own that need none of these (the
+    snapshot's league) runs them beside this whole function.
     """
     (rates, owing), day_by_day = side_by_side(
         lambda: rates_and_owing(community, year=as_of.year, as_of=as_of),
@@ -146,7 +142,7 @@ def ledger_figures(
         standing = positions(community.households.all(), as_of, owing_only=True, known_owing=owing)
         return sum((row.late_fee for row in standing.values()), ZERO)
 
-    fee, by_building, extra = side_by_side(late_fee, lambda: buildings(community, owing), beside or (lambda: None))
+    fee, by_building = side_by_side(late_fee, lambda: buildings(community, owing))
     totals = rates.totals
     principal = sum(owing.values(), ZERO)
     figures = {
@@ -169,4 +165,4 @@ def ledger_figures(
         **day_by_day,
         "buildings": by_building,
     }
-    return figures, owing, extra
+    return figures, owing
