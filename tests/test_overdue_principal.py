@@ -9,12 +9,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arrears.late_fee import outstanding
-from arrears.models import Allocation, Charge, Household, Payment
-from arrears.models.ledger import PaymentStatus
+from arrears.late_fee import LateFeePolicy, outstanding
+from arrears.models import Household
 from arrears.money import ZERO
 from arrears.positions import overdue_principal, owing
-from tests.factories import CommunityFactory, FeeItemFactory, HouseholdFactory
+from tests.test_positions import build as build_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -51,37 +50,11 @@ ledgers = st.lists(st.lists(charge_plan(), max_size=5), min_size=1, max_size=5)
 
 
 def build(plan):
-    community = CommunityFactory()
-    fee_item = FeeItemFactory()
-    expected = {}
-    for index, charges in enumerate(plan):
-        household = HouseholdFactory(community=community, room=str(100 + index))
-        payment = Payment.objects.create(
-            community=community,
-            household=household,
-            paid_on=START,
-            amount=Decimal("1.00"),
-            channel="cash",
-            status=PaymentStatus.VERIFIED,
-        )
-        rows = []
-        for number, (amount, due, parts) in enumerate(charges):
-            start = START + timedelta(days=31 * number)
-            charge = Charge.objects.create(
-                household=household,
-                fee_item=fee_item,
-                period_start=start,
-                period_end=start,
-                amount=amount,
-                due_date=START + timedelta(days=due),
-            )
-            entries = [(START + timedelta(days=when), part) for part, when in parts]
-            Allocation.objects.bulk_create(
-                Allocation(payment=payment, charge=charge, amount=part, applied_on=when) for when, part in entries
-            )
-            rows.append((charge, entries))
-        expected[household.pk] = rows
-    return community, expected
+    """The ledger of tests.test_positions (one payment a household, the charges' allocations as planned), with the
+    community's late-fee terms: {household id: [(charge, [(day, part)])]}."""
+    households = [(charges, None, []) for charges in plan]
+    community, expected = build_ledger(households, LateFeePolicy(Decimal("0.0005"), 0, None))
+    return community, {pk: rows for pk, (rows, _policy, _waivers) in expected.items()}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
