@@ -28,15 +28,7 @@ def check_charges(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None
     for number, (code, building, unit, room, fee_item, start, end, amount, due) in rows:
         cells = RowCells(state.result, CHARGES.name, number)
         named = (code, building, unit, room)
-        household = state.household_of_cells(named)
-        if household is None:
-            code = cells.text("小区编码", code, max_length=20, required=True)
-            key = (
-                cells.text("楼栋", building, max_length=20, required=True),
-                cells.text("单元", unit, max_length=20),
-                cells.text("房号", room, max_length=20, required=True),
-            )
-            named_well = not cells.failed
+        household, code, key, named_well = state.household_cells(cells, named)
         fee_item = cells.text("费用项目", fee_item, max_length=50, required=True)
         start = cells.date("所属期起", start)
         end = cells.date("所属期止", end)
@@ -45,9 +37,7 @@ def check_charges(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> None
         if start and end and end < start:
             cells.error("所属期止", _("所属期止不能早于所属期起"))
         if household is None:
-            household = state.household(cells, code, key) if code and key[0] and key[2] else None
-            if household is not None and named_well:
-                state.remember_household(named, household)
+            household = state.household_found(cells, named, code, key, named_well)
         if cells.failed or household is None:
             continue
         charge = (household, state.fee_item(fee_item), start, end, amount, due)

@@ -45,17 +45,7 @@ def check_payments(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> Non
     for number, (code, building, unit, room, paid_on, amount, channel, receipt, note) in rows:
         cells = RowCells(state.result, PAYMENTS.name, number)
         named = (code, building, unit, room)
-        household = state.household_of_cells(named)
-        if household is None:
-            code = cells.text("小区编码", code, max_length=20, required=True)
-            key = (
-                cells.text("楼栋", building, max_length=20, required=True),
-                cells.text("单元", unit, max_length=20),
-                cells.text("房号", room, max_length=20, required=True),
-            )
-            named_well = not cells.failed
-        else:
-            code = household.community.code
+        household, code, key, named_well = state.household_cells(cells, named)
         paid_on = cells.date("收款日期", paid_on)
         amount = cells.amount("金额", amount, positive=True)
         channel = cells.choice("收款方式", channel, CHANNEL_LABELS)
@@ -64,9 +54,7 @@ def check_payments(state: ImportState, rows: Iterable[tuple[int, tuple]]) -> Non
         if paid_on and paid_on > state.today:
             cells.error("收款日期", _("收款日期不能晚于今天"))
         if household is None:
-            household = state.household(cells, code, key) if code and key[0] and key[2] else None
-            if household is not None and named_well:
-                state.remember_household(named, household)
+            household = state.household_found(cells, named, code, key, named_well)
         if receipt and code:
             earlier = seen.get((code, receipt))
             if earlier is None:

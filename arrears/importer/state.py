@@ -209,6 +209,34 @@ class ImportState:
         if all(cell.__class__ is str for cell in cells):
             self.households_by_cells[cells] = household
 
+    def household_cells(self, cells: RowCells, named: tuple) -> tuple[KnownHousehold | None, str, HouseholdKey, bool]:
+        """A row's household from its four cells (小区编码, 楼栋, 单元, 房号): (household, code, key, named well).
+
+        The household seen before with the very same cells, or else None with the cells checked (their errors
+        reported now, before the row's other columns): :meth:`household_found` then finds it once those are checked.
+        """
+        household = self.household_of_cells(named)
+        if household is not None:
+            return household, household.community.code, (), True
+        code, building, unit, room = named
+        code = cells.text("小区编码", code, max_length=20, required=True)
+        key = (
+            cells.text("楼栋", building, max_length=20, required=True),
+            cells.text("单元", unit, max_length=20),
+            cells.text("房号", room, max_length=20, required=True),
+        )
+        return None, code, key, not cells.failed
+
+    def household_found(
+        self, cells: RowCells, named: tuple, code: str, key: HouseholdKey, named_well: bool
+    ) -> KnownHousehold | None:
+        """The household of cells :meth:`household_cells` checked, remembered for the next row with the same cells
+        when they were all good."""
+        household = self.household(cells, code, key) if code and key[0] and key[2] else None
+        if household is not None and named_well:
+            self.remember_household(named, household)
+        return household
+
     def household(self, cells: RowCells, code: str, key: HouseholdKey) -> KnownHousehold | None:
         """A household in the database or this workbook's 房屋 sheet."""
         community = self.community(cells, code)
