@@ -14,7 +14,11 @@ dropped and seeded with ``--households`` households all in arrears unless ``--re
    memory is its own), fonts loaded there once.
 
 Printed beside the goals: total time < 30 s and ≤ 1.3 × plain, combined PDF < 30 KB a letter, peak memory < 500 MB
-(``ru_maxrss`` of this process, which also did the warm-up).
+(``ru_maxrss`` of this process, which also did the warm-up). Both of these use one core.
+
+3. the same batch queued again as the web page queues it, rendered by each count of ``--workers`` real worker
+   processes (as in part 2; the deployed worker, ``--concurrency=2``, is two such processes), from queued to done,
+   beside the 30 s goal.
 
 Part 2 (skipped with ``--parallel 0``): a database of ``--parallel`` households (same URL with ``_2000`` appended to
 the name), and for each count of ``--workers`` real Celery worker processes (``--pool=solo``, one job at a time each)
@@ -98,9 +102,10 @@ class Timers:
         setattr(module, name, timed)
 
 
-def one_document(htmls: list[str]) -> str:
-    """The letters' bodies in one HTML document under the first letter's head, a page break between letters."""
-    head = htmls[0].split("<body>", 1)[0]
+def one_document(htmls: list[str], stylesheet: str) -> str:
+    """The letters' bodies in one HTML document under the first letter's head, which links the letters' stylesheet
+    (parsed once, as the product parses it once per process), a page break between letters."""
+    head = htmls[0].split("<body>", 1)[0].replace("</head>", f'<link rel="stylesheet" href="{stylesheet}">\n</head>')
     bodies = [html.split("<body>", 1)[1].rsplit("</body>", 1)[0] for html in htmls]
     pages = "".join(f'<div style="break-before: page">{body}</div>' for body in bodies)
     return f"{head}<body>{pages}</body></html>"
@@ -199,7 +204,7 @@ def part_one(args, url: str) -> None:
             for n in notices
         ]
     source = Path(media, "plain.html")
-    source.write_text(one_document(htmls), encoding="utf-8")
+    source.write_text(one_document(htmls, letters.LETTER_STYLESHEET), encoding="utf-8")
     out = subprocess.run(
         [sys.executable, "-c", PLAIN, str(source), str(settings.BASE_DIR / "static")],
         check=True,
@@ -220,15 +225,22 @@ def part_one(args, url: str) -> None:
     print(f"  ratio of CPU time {cpu_ratio:.2f} × (the machine's load weighs less on it)")
     print(f"  combined PDF {verdict(combined / 1024 / count, 30, 'KB a letter')}")
     print(f"  peak memory {verdict(product_peak, 500, 'MB', '.0f')}")
+    # The next part queues the same batch again, for workers: this run's letters and numbers go.
+    from notices.models import Notice, NoticeCounter
+
+    Notice.objects.filter(batch=batch).delete()
+    batch.delete()
+    NoticeCounter.objects.all().delete()
 
 
-def part_two(args, url: str) -> None:
+def on_workers(url: str, *, households: int, chunk: int, workers: str, seed_first: bool, goal: float = 0) -> None:
+    """A batch of every household queued as the web page queues it, rendered by real worker processes."""
     broker = os.environ.get("CELERY_BROKER_URL") or DEFAULT_BROKER
     media = tempfile.mkdtemp(prefix="bench-notices-workers-")
     env = {**os.environ, **BASE_ENV, "DATABASE_URL": url, "CELERY_BROKER_URL": broker, "MEDIA_ROOT": media}
-    env["NOTICE_CHUNK_SIZE"] = str(args.parallel_chunk)
-    if not args.reuse:
-        seed(url, args.parallel, env)
+    env["NOTICE_CHUNK_SIZE"] = str(chunk)
+    if seed_first:
+        seed(url, households, env)
     script = textwrap.dedent(
         """
         import os, sys, time
@@ -257,10 +269,10 @@ def part_two(args, url: str) -> None:
         NoticeCounter.objects.all().delete()
         """
     )
-    for workers in [int(w) for w in args.workers.split(",")]:
+    for count in [int(w) for w in workers.split(",")]:
         logs, procs = [], []
-        for n in range(workers):
-            log = open(Path(media, f"worker-{workers}-{n}.log"), "w")  # noqa: SIM115
+        for n in range(count):
+            log = open(Path(media, f"worker-{count}-{n}.log"), "w")  # noqa: SIM115
             logs.append(log)
             procs.append(
                 subprocess.Popen(
@@ -299,11 +311,13 @@ def part_two(args, url: str) -> None:
             log.close()
         status, letters_count, parts, seconds = out[0], int(out[1]), int(out[2]), float(out[3])
         print(
-            f"{workers} worker(s): {letters_count} letters ({status}) in {parts} parts: {seconds:.1f} s, "
+            f"{count} worker(s): {letters_count} letters ({status}) in {parts} parts: {seconds:.1f} s, "
             f"{seconds * 1000 / max(letters_count, 1):.0f} ms a letter; CPU of the workers "
             f"{' + '.join(f'{c:.0f}' for c in cpus)} s; worker peak "
             f"{max(peaks) / 1024:.0f} MB; {before} before, {load()} after"
         )
+        if goal:
+            print(f"  from queued to done on {count} worker(s): {verdict(seconds, goal, 's')}")
 
 
 def main() -> None:
@@ -319,8 +333,17 @@ def main() -> None:
     url = os.environ.get("BENCH_NOTICES_DATABASE_URL", DEFAULT_URL)
     if not args.skip_batch:
         part_one(args, url)
+        print(f"the same {args.households} households' batch queued from the page, on the deployed worker's processes:")
+        on_workers(url, households=args.households, chunk=args.chunk, workers=args.workers, seed_first=False, goal=30)
     if args.parallel:
-        part_two(args, f"{url}_{args.parallel}")
+        print(f"a batch of {args.parallel} letters in parts of {args.parallel_chunk}:")
+        on_workers(
+            f"{url}_{args.parallel}",
+            households=args.parallel,
+            chunk=args.parallel_chunk,
+            workers=args.workers,
+            seed_first=not args.reuse,
+        )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 One ``FontConfiguration`` per process: WeasyPrint then loads the Noto Sans CJK faces once instead of rediscovering
 them. Static files (the stylesheets under ``static/``) resolve through ``base_url``; nothing is fetched over the
-network.
+network. A stylesheet named by the caller (the letters') is parsed once per process and handed to each document,
+instead of linked from it and parsed again for every letter.
 
 Many documents into one PDF (``render_documents``): each HTML document is laid out on its own, so its page counter
 and ``counter(pages)`` ("第 1 / 2 页") are its own, then the pages of all of them are written as ONE PDF. The fonts are
@@ -45,11 +46,25 @@ def _base_url() -> str:
     return str(settings.BASE_DIR / "static")
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render one HTML document to PDF bytes."""
+@cache
+def stylesheet(name: str):
+    """The stylesheet ``static/<name>`` parsed once per process (WeasyPrint would parse a linked one per document)."""
+    from weasyprint import CSS
+
+    return CSS(filename=str(settings.BASE_DIR / "static" / name), font_config=font_config())
+
+
+def _stylesheets(name: str | None) -> list:
+    return [stylesheet(name)] if name else []
+
+
+def html_to_pdf(html: str, *, stylesheet: str | None = None) -> bytes:
+    """Render one HTML document to PDF bytes (under the stylesheet ``static/<stylesheet>`` if one is named)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=_base_url()).write_pdf(font_config=font_config())
+    return HTML(string=html, base_url=_base_url()).write_pdf(
+        stylesheets=_stylesheets(stylesheet), font_config=font_config()
+    )
 
 
 @dataclass(frozen=True)
@@ -68,19 +83,21 @@ class RenderedDocuments:
         return found
 
 
-def render_documents(htmls: Iterable[str]) -> RenderedDocuments:
+def render_documents(htmls: Iterable[str], *, stylesheet: str | None = None) -> RenderedDocuments:
     """Lay out each HTML document alone (its own page numbers) and write all their pages as one PDF."""
-    documents = [layout_document(html) for html in htmls]
+    documents = [layout_document(html, stylesheet=stylesheet) for html in htmls]
     if not documents:
         raise ValueError("no document to render")
     return RenderedDocuments(pdf=write_documents(documents), page_counts=[len(d.pages) for d in documents])
 
 
-def layout_document(html: str):
+def layout_document(html: str, *, stylesheet: str | None = None):
     """One HTML document laid out in pages (a WeasyPrint ``Document``), not yet written."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=_base_url()).render(font_config=font_config())
+    return HTML(string=html, base_url=_base_url()).render(
+        stylesheets=_stylesheets(stylesheet), font_config=font_config()
+    )
 
 
 def write_documents(documents) -> bytes:
@@ -89,16 +106,18 @@ def write_documents(documents) -> bytes:
 
 
 def split_pages(pdf: bytes, ranges: Sequence[range]) -> list[bytes]:
-    """The pages of each range of ``pdf`` as a PDF of its own (pypdf; the fonts the pages use come along)."""
-    from pypdf import PdfReader, PdfWriter
+    """The pages of each range of ``pdf`` as a PDF of its own, with the fonts and images those pages use.
 
-    reader = PdfReader(io.BytesIO(pdf))
+    pikepdf (qpdf, in C++): about five times faster than pypdf at this, which was a fifth of a batch's time.
+    """
+    import pikepdf
+
     parts = []
-    for pages in ranges:
-        writer = PdfWriter()
-        for index in pages:
-            writer.add_page(reader.pages[index])
-        out = io.BytesIO()
-        writer.write(out)
-        parts.append(out.getvalue())
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        for pages in ranges:
+            with pikepdf.new() as part:
+                part.pages.extend(source.pages[pages.start : pages.stop])
+                out = io.BytesIO()
+                part.save(out)
+            parts.append(out.getvalue())
     return parts

@@ -76,3 +76,25 @@ def waive(household, amount: Decimal, user, on: date = date(2026, 4, 1)):
     return LateFeeWaiver.objects.create(
         household=household, amount=amount, waived_on=on, reason="配合缴费", approved_by=user
     )
+
+
+def qr_modules(data_uri: str) -> list[list[bool]]:
+    """The dark modules of a letter's QR image (a PNG data URI of one pixel a module), quiet zone left out."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    prefix = "data:image/png;base64,"
+    assert data_uri.startswith(prefix), data_uri[:40]
+    image = Image.open(io.BytesIO(base64.b64decode(data_uri[len(prefix) :]))).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    return [[pixels[x, y] < 128 for x in range(2, width - 2)] for y in range(2, height - 2)]
+
+
+def qr_modules_of(text: str) -> list[list[bool]]:
+    """The dark modules of ``text``'s QR code at the letters' error correction level, for comparison."""
+    import segno
+
+    return [[bool(module) for module in row] for row in segno.make(text, error="m").matrix]

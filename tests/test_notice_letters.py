@@ -201,6 +201,10 @@ def test_pdf_states_number_room_report_amounts_waiver_capitals_and_embeds_the_cj
             embedded.append(str(font["/BaseFont"]).replace("-", ""))
     assert any("NotoSansCJKSC" in name for name in embedded), embedded
     assert len(reader.pages) == 1
+    assert "第 1 / 1 页" in text  # the letter's stylesheet (its @page footer) reached WeasyPrint
+    # The QR code, one pixel a module, is drawn without smoothing: sharp edges on paper.
+    images = [image.get_object() for image in reader.pages[0]["/Resources"]["/XObject"].values()]
+    assert images and all(image["/Subtype"] == "/Image" and image["/Interpolate"].value is False for image in images)
 
 
 @pytest.mark.django_db
