@@ -131,7 +131,7 @@ def part_one(args, url: str) -> None:
     from django.utils import timezone, translation
 
     from arrears.models import Community, Household
-    from notices import letters, pdf, rendering
+    from notices import letters, owner_links, pdf, rendering
     from notices.models import NoticeLevel
     from notices.services import BatchCriteria, batch_create
 
@@ -198,7 +198,7 @@ def part_one(args, url: str) -> None:
                     deadline=n.deadline,
                     number=n.number,
                     amounts=amounts[n.household_id],
-                    owner_url=rendering.owner_url_for(households[n.household_id]),
+                    owner_url=owner_links.owner_url_for(households[n.household_id]),
                 )
             )
             for n in notices

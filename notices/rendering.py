@@ -35,7 +35,7 @@ from .failures import TEMPORARY_ERRORS, failure_reason
 from .letters import LetterAmounts, addressee_name, build_letter, letter_amounts_for, render_letters_pdf
 from .models import BatchStatus, Notice, NoticeBatch, NoticeBatchPart
 from .numbering import reserve_notice_numbers
-from .owner_links import owner_url_for
+from .owner_links import owner_urls_for
 from .pdf import in_document_language, split_pages
 from .pdf_merge import merge_pdfs
 from .wording import wording_for
@@ -228,6 +228,7 @@ def part_render(*, part_id: int) -> NoticeBatchPart:
     )
     amounts = letter_amounts_for(Household.objects.filter(pk__in=household_ids), batch.as_of)
     wording = wording_for(batch.community, batch.level)
+    owner_urls = owner_urls_for([households[notice.household_id] for notice in notices])
     letters = []
     for notice in notices:
         household = households[notice.household_id]
@@ -239,7 +240,7 @@ def part_render(*, part_id: int) -> NoticeBatchPart:
             number=notice.number,
             wording=wording,
             amounts=amounts.get(household.pk),
-            owner_url=owner_url_for(household),
+            owner_url=owner_urls.get(household.pk, ""),
         )
         # The notice states what its letter states.
         notice.principal, notice.late_fee = letter.amounts.principal, letter.amounts.late_fee

@@ -9,9 +9,9 @@ class OutreachConfig(AppConfig):
     verbose_name = _("短信与业主查账")
 
     def ready(self) -> None:
-        from notices.owner_links import set_owner_url
+        from notices.owner_links import set_owner_urls
 
         from . import checks  # noqa: F401  (registers the settings checks)
-        from .services.links import owner_url_for
+        from .services.links import owner_urls_for
 
-        set_owner_url(owner_url_for)
+        set_owner_urls(owner_urls_for)

@@ -56,11 +56,11 @@ def owner_links_for(*, households: list[Household]) -> dict[int, OwnerLink]:
     return links
 
 
-def owner_url_for(household: Household) -> str:
-    """The absolute URL of the household's page (empty without ``PUBLIC_BASE_URL``): for the letter's QR code."""
+def owner_urls_for(households: list[Household]) -> dict[int, str]:
+    """The absolute URL of each household's page by pk (none without ``PUBLIC_BASE_URL``): the letters' QR codes."""
     if not settings.PUBLIC_BASE_URL:
-        return ""
-    return owner_url(owner_link_for(household=household).key)
+        return {}
+    return {pk: owner_url(link.key) for pk, link in owner_links_for(households=households).items()}
 
 
 @transaction.atomic
