@@ -137,6 +137,33 @@ def test_csv_dates_as_excel_serials_and_numbers_as_text(tmp_path):
     assert Payment.objects.get().paid_on == date(2026, 2, 10)
 
 
+def test_csv_dates_as_chinese_excel_writes_them(tmp_path):
+    """Chinese Excel saves a date cell into a CSV file in its short date format: 2026/1/31."""
+    sheets = good_sheets()
+    sheets["应收"] = [["C001", "3", "2", "1201", "物业费", "2026/1/1", "2026/1/31", "300", "2026/01/31"]]
+    sheets["实收"] = [["C001", "3", "2", "1201", "2026/2/10", "100", "现金", "R-1", ""]]
+    first, *others = write_csvs(tmp_path, sheets, encoding="gb18030")
+
+    result = ledger_import(path=first, more_paths=others)
+
+    assert result.ok, result.errors
+    charge = Charge.objects.get()
+    assert (charge.period_start, charge.period_end, charge.due_date) == (
+        date(2026, 1, 1),
+        date(2026, 1, 31),
+        date(2026, 1, 31),
+    )
+    assert Payment.objects.get().paid_on == date(2026, 2, 10)
+
+
+@pytest.mark.parametrize("text", ["2026/1-31", "2026/13/1", "26/1/31", "2026/1/31 8:00", "2026.1.31"])
+def test_a_text_date_of_another_shape_is_refused(text):
+    from arrears.importer.parse import CellError, parse_date
+
+    with pytest.raises(CellError, match="YYYY/M/D"):
+        parse_date(text)
+
+
 def test_the_same_payment_twice_in_a_file_is_an_error_naming_both_rows(tmp_path):
     sheets = good_sheets()
     sheets["实收"].append(list(sheets["实收"][0]))  # row 5 repeats row 2 exactly

@@ -397,7 +397,8 @@ def _charge_differs_from_database(sheets, headers):
 ERROR_CASES = {
     "missing column": (_missing_column, ("房屋", 1, "建筑面积"), "缺少列"),
     "unknown column": (_unknown_column, ("房屋", 1, "面积"), "未知的列"),
-    "bad date": (_set("应收", 3, "所属期起", "2026/01/01"), ("应收", 3, "所属期起"), "日期格式错误"),
+    "bad date": (_set("应收", 3, "所属期起", "01/31/2026"), ("应收", 3, "所属期起"), "日期格式错误"),
+    "no such day": (_set("应收", 3, "所属期止", "2026/2/30"), ("应收", 3, "所属期止"), "日期格式错误"),
     "bad text date": (_set("实收", 2, "收款日期", "2026-02-30"), ("实收", 2, "收款日期"), "日期格式错误"),
     "bad number": (_set("应收", 2, "应收金额", "三百"), ("应收", 2, "应收金额"), "数字格式错误"),
     "bad area": (_set("房屋", 3, "建筑面积", "40平"), ("房屋", 3, "建筑面积"), "数字格式错误"),
@@ -544,7 +545,9 @@ class TestParse:
         assert parse_date(" 2026-01-31 ") == date(2026, 1, 31)
         # Excel serials: a date cell formatted as a number, or a CSV file's digits.
         assert parse_date(46053) == parse_date(46053.0) == parse_date("46053") == date(2026, 1, 31)
-        for bad in ("20260131", "2026/1/31", "2026-13-01", 46053.5, 12, True):
+        # Chinese Excel's short date format, as it writes a date cell into a CSV file.
+        assert parse_date("2026/1/31") == parse_date("2026/01/31") == parse_date("2026-1-31") == date(2026, 1, 31)
+        for bad in ("20260131", "2026/1-31", "2026-13-01", "2026/2/29", 46053.5, 12, True):
             with pytest.raises(CellError):
                 parse_date(bad)
 

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from arrears.money import parse_money
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# 2026-01-31, or 2026/1/31 as Chinese Excel writes a date cell into a CSV file (its short date format); one
+# separator throughout, the year first.
+_TEXT_DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")
 _INTEGER = re.compile(r"\d+")
 # Excel's day 0 (its serial 60 is the 1900-02-29 that never was; every serial here is far past it).
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -40,21 +42,22 @@ def parse_text(value, *, max_length: int) -> str:
 
 
 def parse_date(value) -> date:
-    """An Excel date cell, ``YYYY-MM-DD`` text, or an Excel date serial (a number, or its digits as text, such as
-    a CSV file or a cell formatted as a number gives) between 1990 and 2099."""
+    """An Excel date cell, ``YYYY-MM-DD`` or ``YYYY/M/D`` text, or an Excel date serial (a number, or its digits as
+    text, such as a CSV file or a cell formatted as a number gives) between 1990 and 2099."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+    if isinstance(value, str) and (found := _TEXT_DATE.fullmatch(value.strip())):
+        year, _separator, month, day = found.groups()
         try:
-            return date.fromisoformat(value.strip())
+            return date(int(year), int(month), int(day))
         except ValueError:
             pass
     serial = _serial(value)
     if serial is not None:
         return _EXCEL_EPOCH + timedelta(days=serial)
-    raise CellError(_("日期格式错误:「%(value)s」,应为 Excel 日期或 YYYY-MM-DD") % {"value": value})
+    raise CellError(_("日期格式错误:「%(value)s」,应为 Excel 日期、YYYY-MM-DD 或 YYYY/M/D") % {"value": value})
 
 
 def _serial(value) -> int | None:
