@@ -15,6 +15,7 @@ from arrears.importer.communities import check_communities, write_communities
 from arrears.importer.credit import allocate_new_households, apply_credit
 from arrears.importer.foreign_keys import checked_at_once
 from arrears.importer.households import check_households, write_households
+from arrears.importer.indexes import rebuilt_once
 from arrears.importer.payments import check_payments, recheck_closed_days, write_payments
 from arrears.importer.result import ImportResult, SheetCounts
 from arrears.importer.row import forget_parsed_cells
@@ -145,8 +146,9 @@ def _check(state: ImportState, workbook, stages) -> None:
 
 def _write(state: ImportState) -> None:
     """Write what the sheets checked. On PostgreSQL a large import drops the foreign keys of the tables it fills and
-    adds them back at the end, checked once each (arrears.importer.foreign_keys: meanwhile the ledger's pages wait);
-    a dry run, rolled back, keeps them."""
+    adds them back at the end, checked once each (arrears.importer.foreign_keys: meanwhile the ledger's pages wait),
+    and builds the secondary indexes of the tables it (at least) doubles once (arrears.importer.indexes); a dry run,
+    rolled back, keeps them."""
     state.report(
         phase="writing",
         rows_to_write=len(state.new_households) + len(state.new_charges) + len(state.new_payments),
@@ -157,8 +159,10 @@ def _write(state: ImportState) -> None:
         write_households(state)
         if state.new_payments and not recheck_closed_days(state):
             return
-        # With its tables held, the balances of the new charges are written once, after their allocations.
-        with balances_written_once(held={key.table for key in dropped}) as new_charge_ids:
+        held = {key.table for key in dropped}
+        # With its tables held, the balances of the new charges are written once, after their allocations, and
+        # the tables that at least double get their secondary indexes built once, before anything reads by them.
+        with rebuilt_once(new_rows, held=held), balances_written_once(held=held) as new_charge_ids:
             charge_ids = write_charges(state)
             new_charge_ids.extend(charge_ids)
             payment_ids = write_payments(state)
