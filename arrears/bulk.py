@@ -64,6 +64,12 @@ def _column_text(values: tuple) -> list[str] | None:
         return [value.translate(_COPY_ESCAPES) for value in values]
     if kind is int or kind is Decimal:
         return list(map(str, values))
+    if kind is bool:
+        return ["t" if value else "f" for value in values]
+    if kind is type(None):
+        return ["\\N"] * len(values)
+    if kind is not None and issubclass(kind, str):  # a TextChoices member: its value, as psycopg writes it
+        return [str.translate(value, _COPY_ESCAPES) for value in values]
     if kind is date or (kind is datetime and _one_fixed_offset(values)):
         # Equal values are the same text here (one fixed offset: equal moments have the same fields).
         texts = {value: value.isoformat() for value in set(values)}

@@ -74,7 +74,10 @@ def test_a_batch_is_formatted_column_by_column_as_row_by_row():
     """Repeated dates and moments are formatted once per batch: the text is the same as each value's own."""
     shanghai, plus8 = ZoneInfo("Asia/Shanghai"), timezone(timedelta(hours=8))
     moments = [datetime(2026, 12, 3, 0, 0, tzinfo=UTC), datetime(2026, 12, 3, 8, 0, tzinfo=plus8)]
-    rows = [(7, "a\tb", Decimal("1.50"), date(2026, 1, 31), moments[index % 2], None, True) for index in range(4)]
+    rows = [
+        (7, "a\tb", Decimal("1.50"), date(2026, 1, 31), moments[index % 2], None, index % 2 == 0, OwnerKind.PERSON)
+        for index in range(4)
+    ]
     by_row = "".join("\t".join(_copy_text(value) for value in row) + "\n" for row in rows)
 
     assert copy_text(rows) == by_row
