@@ -155,18 +155,19 @@ def _write(state: ImportState) -> None:
     )
     new_rows = {} if state.result.dry_run else _new_rows(state)
     with checked_at_once(new_rows, referencing=[model._meta.db_table for model in _LEDGER_TABLES]) as dropped:
-        write_communities(state)
-        write_households(state)
-        if state.new_payments and not recheck_closed_days(state):
-            return
         held = {key.table for key in dropped}
-        # With its tables held, the balances of the new charges are written once, after their allocations, and
-        # the tables that at least double get their secondary indexes built once, before anything reads by them.
-        with rebuilt_once(new_rows, held=held), balances_written_once(held=held) as new_charge_ids:
-            charge_ids = write_charges(state)
-            new_charge_ids.extend(charge_ids)
-            payment_ids = write_payments(state)
-            existing = allocate_new_households(state, charge_ids=charge_ids, payment_ids=payment_ids)
+        # With its tables held, the tables that at least double get their secondary indexes built once, before
+        # anything reads by them, and the balances of the new charges are written once, after their allocations.
+        with rebuilt_once(new_rows, held=held):
+            write_communities(state)
+            write_households(state)
+            if state.new_payments and not recheck_closed_days(state):
+                return
+            with balances_written_once(held=held) as new_charge_ids:
+                charge_ids = write_charges(state)
+                new_charge_ids.extend(charge_ids)
+                payment_ids = write_payments(state)
+                existing = allocate_new_households(state, charge_ids=charge_ids, payment_ids=payment_ids)
         apply_credit(household_ids=existing, result=state.result, statistics=state.statistics)
     state.statistics.analyze(Household, Charge, Payment, Allocation)
     state.result.communities = sorted(state.touched_communities())
