@@ -12,7 +12,7 @@ from arrears.importer.balances import balances_written_once
 from arrears.importer.charges import check_charges, write_charges
 from arrears.importer.columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
 from arrears.importer.communities import check_communities, write_communities
-from arrears.importer.credit import allocate_new_households, apply_credit
+from arrears.importer.credit import allocate_new_households, apply_credit, plan_new_households
 from arrears.importer.foreign_keys import checked_at_once
 from arrears.importer.households import check_households, write_households
 from arrears.importer.indexes import rebuilt_once
@@ -153,6 +153,7 @@ def _write(state: ImportState) -> None:
         phase="writing",
         rows_to_write=len(state.new_households) + len(state.new_charges) + len(state.new_payments),
     )
+    plan_new_households(state)  # in memory, before the tables are held
     new_rows = {} if state.result.dry_run else _new_rows(state)
     with checked_at_once(new_rows, referencing=[model._meta.db_table for model in _LEDGER_TABLES]) as dropped:
         held = {key.table for key in dropped}
