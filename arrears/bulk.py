@@ -6,8 +6,10 @@ save() logic.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
+from itertools import islice
+from operator import attrgetter
 
 from django.db import connection
 
@@ -22,31 +24,63 @@ def copy_rows(model, fields: Sequence[str], rows: Iterable[tuple]) -> int:
     """COPY ``rows`` (values in the order of ``fields``) into the model's table; PostgreSQL only.
 
     Rows of plain values (text, whole numbers, Decimals, dates, datetimes, booleans, None) are written as COPY's
-    text lines here, at a third of what psycopg's ``write_row`` costs for each of hundreds of thousands of rows;
-    a row holding anything else goes through ``write_row``.
+    text lines here, a batch at a time and column by column (a column of one kind is formatted by one call over
+    its values, and a date or a moment repeated down the column is formatted once): at hundreds of thousands of
+    rows, a fraction of what psycopg's ``write_row`` costs. A batch holding anything else goes through
+    ``write_row``.
     """
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     count = 0
-    lines: list[str] = []
+    rows = iter(rows)
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            count += 1
-            values = [_copy_text(value) for value in row]
-            if None in values:
-                if lines:
-                    copy.write("".join(lines))
-                    lines.clear()
-                copy.write_row(row)
-                continue
-            lines.append("\t".join(values) + "\n")
-            if len(lines) >= COPY_LINES:
-                copy.write("".join(lines))
-                lines.clear()
-        if lines:
-            copy.write("".join(lines))
+        while batch := list(islice(rows, COPY_LINES)):
+            count += len(batch)
+            text = copy_text(batch)
+            if text is None:
+                for row in batch:
+                    copy.write_row(row)
+            else:
+                copy.write(text)
     return count
+
+
+def copy_text(rows: Sequence[tuple]) -> str | None:
+    """The lines of COPY's text format for ``rows``, or None when a value is not a plain one."""
+    columns = []
+    for values in zip(*rows, strict=True):
+        texts = _column_text(values)
+        if texts is None:
+            return None
+        columns.append(texts)
+    return "".join(["\t".join(line) + "\n" for line in zip(*columns, strict=True)])
+
+
+def _column_text(values: tuple) -> list[str] | None:
+    kinds = set(map(type, values))
+    kind = kinds.pop() if len(kinds) == 1 else None
+    if kind is str:
+        return [value.translate(_COPY_ESCAPES) for value in values]
+    if kind is int or kind is Decimal:
+        return list(map(str, values))
+    if kind is bool:
+        return ["t" if value else "f" for value in values]
+    if kind is type(None):
+        return ["\\N"] * len(values)
+    if kind is not None and issubclass(kind, str):  # a TextChoices member: its value, as psycopg writes it
+        return [str.translate(value, _COPY_ESCAPES) for value in values]
+    if kind is date or (kind is datetime and _one_fixed_offset(values)):
+        # Equal values are the same text here (one fixed offset: equal moments have the same fields).
+        texts = {value: value.isoformat() for value in set(values)}
+        return list(map(texts.__getitem__, values))
+    texts = [_copy_text(value) for value in values]
+    return None if None in texts else texts
+
+
+def _one_fixed_offset(moments: tuple) -> bool:
+    zones = set(map(attrgetter("tzinfo"), moments))
+    return len(zones) == 1 and isinstance(next(iter(zones)), timezone | type(None))
 
 
 def _copy_text(value) -> str | None:

@@ -12,9 +12,10 @@ from arrears.importer.balances import balances_written_once
 from arrears.importer.charges import check_charges, write_charges
 from arrears.importer.columns import CHARGES, COMMUNITIES, HOUSEHOLDS, PAYMENTS
 from arrears.importer.communities import check_communities, write_communities
-from arrears.importer.credit import allocate_new_households, apply_credit
+from arrears.importer.credit import allocate_new_households, apply_credit, plan_new_households
 from arrears.importer.foreign_keys import checked_at_once
 from arrears.importer.households import check_households, write_households
+from arrears.importer.indexes import rebuilt_once
 from arrears.importer.payments import check_payments, recheck_closed_days, write_payments
 from arrears.importer.result import ImportResult, SheetCounts
 from arrears.importer.row import forget_parsed_cells
@@ -145,24 +146,29 @@ def _check(state: ImportState, workbook, stages) -> None:
 
 def _write(state: ImportState) -> None:
     """Write what the sheets checked. On PostgreSQL a large import drops the foreign keys of the tables it fills and
-    adds them back at the end, checked once each (arrears.importer.foreign_keys: meanwhile the ledger's pages wait);
-    a dry run, rolled back, keeps them."""
+    adds them back at the end, checked once each (arrears.importer.foreign_keys: meanwhile the ledger's pages wait),
+    and builds the secondary indexes of the tables it (at least) doubles once (arrears.importer.indexes); a dry run,
+    rolled back, keeps them."""
     state.report(
         phase="writing",
         rows_to_write=len(state.new_households) + len(state.new_charges) + len(state.new_payments),
     )
+    plan_new_households(state)  # in memory, before the tables are held
     new_rows = {} if state.result.dry_run else _new_rows(state)
     with checked_at_once(new_rows, referencing=[model._meta.db_table for model in _LEDGER_TABLES]) as dropped:
-        write_communities(state)
-        write_households(state)
-        if state.new_payments and not recheck_closed_days(state):
-            return
-        # With its tables held, the balances of the new charges are written once, after their allocations.
-        with balances_written_once(held={key.table for key in dropped}) as new_charge_ids:
-            charge_ids = write_charges(state)
-            new_charge_ids.extend(charge_ids)
-            payment_ids = write_payments(state)
-            existing = allocate_new_households(state, charge_ids=charge_ids, payment_ids=payment_ids)
+        held = {key.table for key in dropped}
+        # With its tables held, the tables that at least double get their secondary indexes built once, before
+        # anything reads by them, and the balances of the new charges are written once, after their allocations.
+        with rebuilt_once(new_rows, held=held):
+            write_communities(state)
+            write_households(state)
+            if state.new_payments and not recheck_closed_days(state):
+                return
+            with balances_written_once(held=held) as new_charge_ids:
+                charge_ids = write_charges(state)
+                new_charge_ids.extend(charge_ids)
+                payment_ids = write_payments(state)
+                existing = allocate_new_households(state, charge_ids=charge_ids, payment_ids=payment_ids)
         apply_credit(household_ids=existing, result=state.result, statistics=state.statistics)
     state.statistics.analyze(Household, Charge, Payment, Allocation)
     state.result.communities = sorted(state.touched_communities())

@@ -1,11 +1,14 @@
 """The audit trail: who changed money or a rule, when, from where, before and after; the /audit/ page, its filters
 and export; a household's own trail; reopening a closed day with a reason."""
 
+import subprocess
+import sys
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -283,3 +286,19 @@ def test_the_split_is_one_entry_per_run_with_its_figures(world):
     entry = entries_for(SplitRun).get()
     assert entry.object_id == run.pk and entry.action == LogEntry.Action.CREATE
     assert entry.serialized_data["fields"]["stats"]["households"] == 3
+
+
+def test_the_serializers_are_loaded_at_start_up():
+    """Django keeps the ImportError of an optional serializer with its traceback: loaded by the first audit entry,
+    it would keep that request's (or a whole import's) frames and their rows for the life of the process."""
+    code = "import django; django.setup(); from django.core import serializers; print(sorted(serializers._serializers))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings_test", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'json'" in result.stdout

@@ -1,6 +1,6 @@
 """COPY of plain rows (arrears.bulk.copy_rows): the values read back are the values written."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from arrears.bulk import copy_rows, insert_rows_with_ids
+from arrears.bulk import _copy_text, copy_rows, copy_text, insert_rows_with_ids
 from arrears.models import Charge, Household, Owner
 from arrears.models.households import OwnerKind
 from tests.factories import CommunityFactory, FeeItemFactory, HouseholdFactory
@@ -68,3 +68,47 @@ def test_numbers_dates_booleans_and_null_round_trip():
         Decimal("300.00"),
     )
     assert charge.posted_at == moment
+
+
+def test_a_batch_is_formatted_column_by_column_as_row_by_row():
+    """Repeated dates and moments are formatted once per batch: the text is the same as each value's own."""
+    shanghai, plus8 = ZoneInfo("Asia/Shanghai"), timezone(timedelta(hours=8))
+    moments = [datetime(2026, 12, 3, 0, 0, tzinfo=UTC), datetime(2026, 12, 3, 8, 0, tzinfo=plus8)]
+    rows = [
+        (7, "a\tb", Decimal("1.50"), date(2026, 1, 31), moments[index % 2], None, index % 2 == 0, OwnerKind.PERSON)
+        for index in range(4)
+    ]
+    by_row = "".join("\t".join(_copy_text(value) for value in row) + "\n" for row in rows)
+
+    assert copy_text(rows) == by_row
+    assert copy_text([(1, moments[0]), (2, moments[1].astimezone(shanghai))]) == (
+        "1\t2026-12-03T00:00:00+00:00\n2\t2026-12-03T08:00:00+08:00\n"
+    )
+    # Equal moments in two fixed offsets are two texts (the memo is per offset), and both the same instant.
+    assert copy_text([(moments[0],), (moments[1],)]) == "2026-12-03T00:00:00+00:00\n2026-12-03T08:00:00+08:00\n"
+    assert copy_text([(1, None), (2, Decimal("3.00"))]) == "1\t\\N\n2\t3.00\n"
+    assert copy_text([(1, UUID(int=7))]) is None  # not a plain value: the batch goes through psycopg
+
+
+def test_moments_repeated_in_a_batch_round_trip():
+    household = HouseholdFactory()
+    fee_item = FeeItemFactory()
+    moments = [datetime(2026, 12, 3, 8, 30, tzinfo=UTC), datetime(2026, 12, 4, 9, 0, tzinfo=UTC)]
+    fields = ("household_id", "fee_item_id", "period_start", "period_end", "amount", "due_date", "posted_at")
+    rows = [
+        (
+            household.pk,
+            fee_item.pk,
+            date(2026, m, 1),
+            date(2026, m, 28),
+            Decimal("300.00"),
+            date(2026, m, 28),
+            moments[m % 2],
+        )
+        for m in range(1, 13)
+    ]
+
+    copy_rows(Charge, fields, rows)
+
+    stored = Charge.objects.filter(household=household).order_by("period_start").values_list("posted_at", flat=True)
+    assert list(stored) == [moments[m % 2] for m in range(1, 13)]

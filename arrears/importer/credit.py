@@ -1,7 +1,7 @@
 """After the sheets: the households' unallocated payments pay their open charges, oldest due first.
 
 For a household this import adds, every charge and payment it has is in memory, so its allocations are computed
-there; for one already in the database, a few queries per chunk of households (the batched form of
+there, before the write; for one already in the database, a few queries per chunk of households (the batched form of
 ``apply_household_credit``).
 """
 
@@ -24,44 +24,57 @@ from .state import ImportState, chunks
 CHUNK = 500
 
 
-def allocate_new_households(state: ImportState, *, charge_ids: list[int], payment_ids: list[int]) -> set[int]:
-    """Allocate the payments of the households this import adds, in memory; returns the ids of the households
-    already in the database that the import gave charges or payments (for apply_credit)."""
+def plan_new_households(state: ImportState) -> None:
+    """Before the write (and its locks): the allocations of the payments of the households this import adds,
+    computed in memory, by the positions of the charges and payments in ``state.new_charges`` and
+    ``state.new_payments`` (their ids, reserved in that order, come later); and the households already in the
+    database that the import gives charges or payments (for apply_credit)."""
     charges: dict[object, list[tuple]] = defaultdict(list)
     payments: dict[object, list[tuple]] = defaultdict(list)
     existing: set[int] = set()
-    for pk, (household, _fee, start, _end, amount, due) in zip(charge_ids, state.new_charges, strict=True):
+    for position, (household, _fee, start, _end, amount, due) in enumerate(state.new_charges):
         if household in state.added_households:
-            charges[household].append((due, start, pk, amount))
+            charges[household].append((due, start, position, amount))
         else:
             existing.add(household.pk)
-    for pk, (household, paid_on, amount, *_rest) in zip(payment_ids, state.new_payments, strict=True):
+    for position, (household, paid_on, amount, *_rest) in enumerate(state.new_payments):
         if household in state.added_households:
-            payments[household].append((paid_on, pk, amount))
+            payments[household].append((paid_on, position, amount))
         else:
             existing.add(household.pk)
     allocations = []
     result = state.result
     for household, paid in payments.items():
-        open_charges = [(pk, amount) for _due, _start, pk, amount in sorted(charges.get(household, ()))]
+        open_charges = [(position, amount) for _due, _start, position, amount in sorted(charges.get(household, ()))]
         first = 0  # the charges before it are paid: a payment pays the oldest in full and the next one in part
-        for paid_on, payment_id, amount in sorted(paid):
+        for paid_on, payment, amount in sorted(paid):
             parts = allocate(amount, open_charges[first:])
             taken = dict(parts)
             while first < len(open_charges):
-                pk, owed = open_charges[first]
-                if owed > taken.get(pk, ZERO):
-                    open_charges[first] = (pk, owed - taken.get(pk, ZERO))
+                position, owed = open_charges[first]
+                if owed > taken.get(position, ZERO):
+                    open_charges[first] = (position, owed - taken.get(position, ZERO))
                     break
                 first += 1
-            for charge_id, part in parts:
-                allocations.append((payment_id, charge_id, part, paid_on))
+            for charge, part in parts:
+                allocations.append((payment, charge, part, paid_on))
                 result.allocated += part
             result.credit_left += amount - sum(taken.values(), ZERO)
-    written = insert_rows(Allocation, ("payment_id", "charge_id", "amount", "applied_on"), allocations)
+    state.new_allocations = allocations
+    state.households_with_credit = existing
+
+
+def allocate_new_households(state: ImportState, *, charge_ids: list[int], payment_ids: list[int]) -> set[int]:
+    """Write the allocations plan_new_households computed, now that the charges and payments have their ids;
+    returns the ids of the households already in the database that the import gave charges or payments."""
+    rows = (
+        (payment_ids[payment], charge_ids[charge], part, paid_on)
+        for payment, charge, part, paid_on in state.new_allocations
+    )
+    written = insert_rows(Allocation, ("payment_id", "charge_id", "amount", "applied_on"), rows)
     state.statistics.wrote(Allocation, written)
-    result.allocation_count += written
-    return existing
+    state.result.allocation_count += written
+    return state.households_with_credit
 
 
 def apply_credit(*, household_ids: Iterable[int], result: ImportResult, statistics: Statistics) -> None:

@@ -111,6 +111,9 @@ class ImportState:
         self.changed_households: list[KnownHousehold] = []
         self.new_charges: list[tuple] = []  # (KnownHousehold, fee item name, start, end, amount, due)
         self.new_payments: list[tuple] = []  # (KnownHousehold, paid_on, amount, channel, receipt, note)
+        # (position in new_payments, position in new_charges, amount, date): see credit.plan_new_households.
+        self.new_allocations: list[tuple] = []
+        self.households_with_credit: set[int] = set()  # the households in the database the import adds to
         self.staff_rows: list[tuple[int, tuple]] = []
         # The households 应收 and 实收 rows name, by the row's four cells (小区编码 … 房号) when all four are text and
         # were good: the rows of one household (two dozen charges) are parsed and looked up once.
