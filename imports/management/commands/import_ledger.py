@@ -12,6 +12,9 @@ class Command(BaseCommand):
         "导入财务台账(小区、房屋、应收、实收、员工):一个 .xlsx,每张表一个 .csv(文件名即表名),或这些 .csv 的 .zip;"
         "全部校验通过才写入,--dry-run 只校验不写入"
     )
+    # Django's system checks (half a second here) are the web server's and the worker's to run at start-up; a
+    # data command does not repeat them before every import.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="file", help="台账文件 .xlsx / .zip,或一个或多个 .csv")
