@@ -9,7 +9,6 @@ from django.utils import timezone
 from . import ledger_sql
 from .models import Community, Payment
 from .models.ledger import PaymentStatus
-from .money import ZERO
 from .rates import CollectionRates, CollectionTotals, period_bounds, rates_from_totals
 
 _MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -48,19 +47,30 @@ def rates_and_owing(community: Community, *, year: int, as_of: date) -> tuple[Co
             "overdue_paid": (overdue, (None, as_of)),
         },
     )
+    # One pass in whole fen; only the households that owe get a Decimal (a hundred thousand rows, a third owe).
     fen = ledger_sql.fen
-    owing = {pk: fen(row["overdue_due"] - row["overdue_paid"]) for pk, row in rows.items()}
-    owing = {pk: principal for pk, principal in owing.items() if principal > ZERO}
-    with_due = [pk for pk, row in rows.items() if row["current_charges"]]
+    owing: dict[int, Decimal] = {}
+    current_due = current_collected = at_year_start = recovered = with_due = clear = 0
+    for household_id, row in rows.items():
+        current_due += row["current_due"]
+        current_collected += row["current_collected"]
+        at_year_start += row["prior_due"] - row["prior_paid"]
+        recovered += row["recovered"]
+        unpaid = row["overdue_due"] - row["overdue_paid"]
+        if unpaid > 0:
+            owing[household_id] = Decimal(unpaid).scaleb(-2)  # yuan of two places, as fen() gives them
+        if row["current_charges"]:
+            with_due += 1
+            clear += unpaid <= 0
     rates = rates_from_totals(
         CollectionTotals(
             year=year,
-            current_due=fen(sum(row["current_due"] for row in rows.values())),
-            current_collected=fen(sum(row["current_collected"] for row in rows.values())),
-            arrears_at_year_start=fen(sum(row["prior_due"] - row["prior_paid"] for row in rows.values())),
-            arrears_recovered=fen(sum(row["recovered"] for row in rows.values())),
-            households_clear=sum(1 for household_id in with_due if household_id not in owing),
-            households_with_due=len(with_due),
+            current_due=fen(current_due),
+            current_collected=fen(current_collected),
+            arrears_at_year_start=fen(at_year_start),
+            arrears_recovered=fen(recovered),
+            households_clear=clear,
+            households_with_due=with_due,
         )
     )
     return rates, owing

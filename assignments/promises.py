@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from arrears.models import Payment
+from arrears.ledger_sql import ids_scope
+from arrears.models import Household, Payment
 from arrears.models.ledger import PaymentStatus
 from arrears.positions import owing_on
 
@@ -75,7 +76,7 @@ def judge_all(promises: Sequence[Promise], today: date) -> list[str]:
     households = {p.household_id for p in promises}
     payments: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     for household_id, paid_on, amount in Payment.objects.filter(
-        household_id__in=households,
+        household__in=ids_scope(Household, households),  # one array parameter, however many (the league: 30,000)
         status=PaymentStatus.VERIFIED,
         paid_on__gte=min(p.made_on for p in promises),
         paid_on__lte=max(p.window_end for p in promises),

@@ -11,6 +11,9 @@ Per staff member, for the households of one community:
 - **collected**: verified payments whose 收款日期 is a day the household was dealt to them.
 
 A department's row counts each household once, however many of its people held it.
+
+The pairs held in a range from 1 January come from the year's summary of first days (``FirstHeld``, kept by
+triggers on the assignments) rather than from the range's assignments, a row per household and day.
 """
 
 from collections import defaultdict
@@ -30,6 +33,8 @@ from arrears.money import ZERO, format_money
 from arrears.positions import owing as owing_of
 from assignments.models import Assignment, Contact, Outcome, Staff
 from assignments.promises import KEPT, Promise, judge_all
+
+from .models import FirstHeld
 
 FIELDS = ("assigned", "contacted_7d", "promises", "kept", "cleared")
 
@@ -63,6 +68,32 @@ GROUP BY a.staff_id
         return {staff_id: ledger_sql.fen(total) for staff_id, total in cursor.fetchall()}
 
 
+def held_in(community: Community, start: date, end: date) -> list[tuple[int, int, date]]:
+    """(staff, household, first day held) of the pairs dealt in [start, end], for the households of one community.
+
+    A range from 1 January of its last day's year (the snapshot's) reads the year's summary (``FirstHeld``): a
+    pair's first day of the year is its first day in the range exactly when it is on or before ``end``. Any other
+    range reads the assignments themselves.
+    """
+    if start == date(end.year, 1, 1):
+        return list(
+            FirstHeld.objects.filter(
+                year=end.year, first_day__lte=end, household_id__in=community.households.order_by().values("pk")
+            ).values_list("staff_id", "household_id", "first_day")
+        )
+    return held_directly(community, start, end)
+
+
+def held_directly(community: Community, start: date, end: date) -> list[tuple[int, int, date]]:
+    """:func:`held_in` from the assignments of the range (a row per household and day)."""
+    assigned = Assignment.objects.filter(household__community=community, day__gte=start, day__lte=end).order_by()
+    return list(
+        assigned.values("staff_id", "household_id")
+        .annotate(first=Min("day"))
+        .values_list("staff_id", "household_id", "first")
+    )
+
+
 @dataclass(frozen=True)
 class LeagueFacts:
     """What the league reads from the database over a range, before it is told who owes on the range's last day."""
@@ -79,12 +110,7 @@ class LeagueFacts:
 
 def league_facts(community: Community, start: date, end: date) -> LeagueFacts:
     """The league's reads of one community over [start, end]; :func:`league_figures` turns them into rows."""
-    assigned = Assignment.objects.filter(household__community=community, day__gte=start, day__lte=end).order_by()
-    held = list(
-        assigned.values("staff_id", "household_id")
-        .annotate(first=Min("day"))
-        .values_list("staff_id", "household_id", "first")
-    )
+    held = held_in(community, start, end)
     # Only a payment on a day someone held the household counts: none before the first such day.
     first_held = min((first for _s, _h, first in held), default=None)
     contacted = set(

@@ -39,3 +39,28 @@ class SnapshotRefresh(models.Model):
 
     def __str__(self) -> str:
         return str(self.community)
+
+
+class FirstHeld(models.Model):
+    """The first day of a calendar year a collector held a household (assignments), kept by the database itself.
+
+    A summary for the league from 1 January (dashboard.league): a year's assignments hold a row per household in
+    scope per day, and the league of the year so far needs only each (collector, household) pair's first day.
+    Triggers on the assignments table (migration 0004, dashboard.held_triggers) write it in the same statement
+    as the rows it summarises, so no write path, COPY included, leaves it behind.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    household_id = models.BigIntegerField(_("房屋"))
+    staff_id = models.BigIntegerField(_("员工"))
+    first_day = models.DateField(_("首次负责日期"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "household_id", "staff_id"], name="dashboard_first_held_unique")
+        ]
+        verbose_name = _("年度首次负责")
+        verbose_name_plural = _("年度首次负责")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.staff_id} {self.household_id}: {self.first_day}"

@@ -124,7 +124,8 @@ class Assignment(models.Model):
     so there are few: the unique (campaign, day, household) serves the lookups by campaign, and the dashboard's
     (day, staff_id, household_id) and (household_id, day) (dashboard migration 0002) those of a person's or a
     household's day (every query by staff or household names the day); the one on former_staff (read only when a
-    staff member is deleted) holds just the few rows that have one.
+    staff member is deleted) holds just the few rows that have one. Triggers (dashboard migration 0004) keep each
+    collector's first day holding a household in a year (dashboard.FirstHeld) in step with every write.
     """
 
     campaign = models.ForeignKey(
