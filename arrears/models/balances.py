@@ -30,7 +30,22 @@ class ChargeBalance(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["household", "due_date"], name="balance_household_due_idx"),
+            # A household's charges by due date, with every column the read model takes from the row
+            # (arrears.positions.charge_sql): the 违约金 of 30,000 households in arrears is read from the index
+            # alone rather than from 700,000 rows scattered over the table (PostgreSQL; elsewhere a plain index).
+            models.Index(
+                fields=["household", "due_date"],
+                include=[
+                    "charge",
+                    "amount_fen",
+                    "paid_fen",
+                    "paid_fen_days",
+                    "first_paid_on",
+                    "last_paid_on",
+                    "irregular",
+                ],
+                name="balance_household_due_cov",
+            ),
             # The few charges paid on more than one day: the only ones a window of dates can cut across.
             models.Index(
                 fields=["household"],
