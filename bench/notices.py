@@ -158,7 +158,7 @@ def part_one(args, url: str) -> None:
     timers.wrap(letters, "render_letter_html", "HTML (Django template)")
     timers.wrap(pdf, "layout_document", "WeasyPrint layout, each letter alone")
     timers.wrap(pdf, "write_documents", "WeasyPrint write_pdf of each part (fonts subset once)")
-    timers.wrap(rendering, "split_pages", "each letter's file cut out (pypdf)")
+    timers.wrap(rendering, "split_pages", "each letter's file cut out (pikepdf)")
     timers.wrap(rendering, "merge_pdfs", "combined PDF from the parts")
     started, cpu_started = time.perf_counter(), time.process_time()
     batch = batch_create(
