@@ -242,6 +242,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
-    # WeasyPrint reports each rendering step at INFO: one line per step per letter.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint reports each rendering step at INFO: one line per step per letter; pikepdf announces itself.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "pikepdf": {"level": "WARNING"}},
 }
