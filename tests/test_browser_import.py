@@ -2,19 +2,16 @@
 confirms, and sees the import's result; the job runs in a worker thread, held half-way so the page is seen
 while it is running."""
 
-import threading
 from io import BytesIO
 
 import pytest
-from django.db import connections
 from openpyxl import load_workbook
 
 from arrears.models import Community, Household, Payment
 from core.roles import FINANCE
-from imports import jobs, views
-from imports.tasks import run_import
+from imports import jobs
 from imports.template import template_workbook
-from tests.browser_support import SHOTS, browser_marks, login
+from tests.browser_support import SHOTS, browser_marks, import_worker, login
 from tests.factories import UserFactory
 
 pytestmark = browser_marks
@@ -22,40 +19,9 @@ pytestmark = browser_marks
 
 @pytest.fixture
 def worker(monkeypatch, settings, tmp_path):
-    """Jobs run in a thread like a Celery worker's; each waits at the start of its writing until ``release``."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    release = threading.Event()
-    threads = []
-    real_import = jobs.ledger_import
-
-    def held_import(**kwargs):
-        report = kwargs["progress"]
-
-        def progress(done):
-            report(done)
-            if done.phase == "writing":
-                release.wait(30)
-
-        return real_import(**{**kwargs, "progress": progress})
-
-    def in_thread(*args):
-        def work():
-            try:
-                run_import(*args)
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=work, daemon=True)
-        threads.append(thread)
-        thread.start()
-
-    monkeypatch.setattr(jobs, "STATUS_EVERY_SECONDS", 0)
-    monkeypatch.setattr(jobs, "ledger_import", held_import)
-    monkeypatch.setattr(views.run_import, "delay", in_thread)
-    yield release
-    release.set()
-    for thread in threads:
-        thread.join(30)
+    with import_worker(monkeypatch, jobs) as release:
+        yield release
 
 
 def ledger_file(tmp_path):

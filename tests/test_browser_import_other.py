@@ -2,17 +2,12 @@
 it, previews what it recognised, confirms, and sees the import's result. The job runs in a worker thread, held at
 the start of its writing so the page is seen while it is running."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from arrears.models import Charge
 from core.roles import FINANCE
-from imports import jobs, views
 from imports.sources import convert
-from imports.tasks import run_import
-from tests.browser_support import SHOTS, browser_marks, login
+from tests.browser_support import SHOTS, browser_marks, import_worker, login
 from tests.factories import CommunityFactory, UserFactory
 from tests.sources_support import HC_FEES_MERGES, hc_fees, write_workbook
 
@@ -21,40 +16,9 @@ pytestmark = browser_marks
 
 @pytest.fixture
 def worker(monkeypatch, settings, tmp_path):
-    """Jobs run in a thread like a Celery worker's; each waits at the start of its writing until ``release``."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    release = threading.Event()
-    threads = []
-    real_import = convert.ledger_import
-
-    def held_import(**kwargs):
-        report = kwargs["progress"]
-
-        def progress(done):
-            report(done)
-            if done.phase == "writing":
-                release.wait(30)
-
-        return real_import(**{**kwargs, "progress": progress})
-
-    def in_thread(*args):
-        def work():
-            try:
-                run_import(*args)
-            finally:
-                connections.close_all()
-
-        thread = threading.Thread(target=work, daemon=True)
-        threads.append(thread)
-        thread.start()
-
-    monkeypatch.setattr(jobs, "STATUS_EVERY_SECONDS", 0)
-    monkeypatch.setattr(convert, "ledger_import", held_import)
-    monkeypatch.setattr(views.run_import, "delay", in_thread)
-    yield release
-    release.set()
-    for thread in threads:
-        thread.join(30)
+    with import_worker(monkeypatch, convert) as release:
+        yield release
 
 
 def hc_export(tmp_path):
