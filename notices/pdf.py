@@ -47,7 +47,7 @@ def _base_url() -> str:
 
 
 @cache
-def stylesheet(name: str):
+def parsed_stylesheet(name: str):
     """The stylesheet ``static/<name>`` parsed once per process (WeasyPrint would parse a linked one per document)."""
     from weasyprint import CSS
 
@@ -55,7 +55,7 @@ def stylesheet(name: str):
 
 
 def _stylesheets(name: str | None) -> list:
-    return [stylesheet(name)] if name else []
+    return [parsed_stylesheet(name)] if name else []
 
 
 def html_to_pdf(html: str, *, stylesheet: str | None = None) -> bytes:
