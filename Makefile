@@ -1,5 +1,7 @@
 # The two commands of the quick start: `make run` and `make test`.
-PYTHON ?= python3
+# The distribution's python3 (3.11+) when there is one: Debian's and Ubuntu's are built with profile-guided and
+# link-time optimisation, which lays out letters about 10% faster than a plain build found earlier on PATH (pyenv).
+PYTHON ?= $(shell for p in /usr/bin/python3 python3; do $$p -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
