@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections, transaction
 
+from arrears.importer import workbook
 from arrears.models import Allocation, Charge, Community, DayClose, Household, Payment
 from imports.workbook_import import ledger_import
 from tests.factories import CommunityFactory
@@ -69,6 +70,45 @@ def test_csv_files_one_per_sheet_in_each_encoding(tmp_path, from_xlsx, encoding)
     assert result.ok, result.errors
     assert imported() == from_xlsx
     assert Household.objects.get(room="502").owner.name == "某某贸易有限公司"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_csv_files_are_read_a_few_bytes_at_a_time(tmp_path, from_xlsx, encoding, monkeypatch):
+    """The files are streamed, not read whole: with chunks of three bytes a Chinese character (two bytes in GBK,
+    three in UTF-8) falls across chunks everywhere, and the encoding is still found and the rows the same."""
+    monkeypatch.setattr(workbook, "READ_CHUNK", 3)
+    first, *others = write_csvs(tmp_path, good_sheets(), encoding)
+
+    result = ledger_import(path=first, more_paths=others)
+
+    assert result.ok, result.errors
+    assert imported() == from_xlsx
+
+
+def test_a_csv_that_turns_out_not_to_be_utf8_past_its_first_chunk(tmp_path, monkeypatch):
+    """The first chunks decode as UTF-8 (plain ASCII), a later one only as GBK: the whole file is read as GBK."""
+    monkeypatch.setattr(workbook, "READ_CHUNK", 4)
+    path = tmp_path / "小区.csv"
+    path.write_bytes(b"a,b\r\n" + "1,翠湖园\r\n".encode("gbk"))
+    book = workbook.open_workbook(path)
+    try:
+        total, rows = book.sheet("小区")
+        assert (total, list(rows)) == (3, [["a", "b"], ["1", "翠湖园"]])
+    finally:
+        book.close()
+
+
+def test_a_zip_is_read_member_by_member_and_closed(tmp_path):
+    archive = tmp_path / "ledger.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("小区.csv", csv_bytes("小区", good_sheets()["小区"], "utf-8"))
+    book = workbook.open_workbook(archive)
+    total, rows = book.sheet("小区")
+    assert next(rows) == list(SPECS["小区"].columns)
+
+    book.close()
+
+    assert book._archive.fp is None
 
 
 def test_a_zip_of_csv_files(tmp_path, from_xlsx):

@@ -4,12 +4,15 @@ Whatever the format, a sheet is its header row and then rows of cell values: str
 from an .xlsx, str from a .csv. The rows come out in the spec's column order with their row number in the file.
 """
 
+import codecs
 import contextlib
 import csv
+import functools
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import IO, BinaryIO
 
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
@@ -21,8 +24,9 @@ from .result import ImportResult
 HEADER_ROW = 1
 # What Chinese Excel saves as "CSV" is GBK (GB18030 is its superset); newer versions and other tools save UTF-8.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-# A .zip of CSV files is unpacked in memory: refuse archives that would unpack to more than this.
+# A .zip of CSV files is read member by member as a stream: refuse archives that claim to unpack to more than this.
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+READ_CHUNK = 1024 * 1024
 
 
 class WorkbookError(Exception):
@@ -75,23 +79,47 @@ def _padded(sheet) -> Iterator[list]:
 
 
 class _Csv(Workbook):
-    """CSV files, each one sheet named by its file name without the extension."""
+    """CSV files, each one sheet named by its file name without the extension, read as a stream: a sheet of two
+    million rows is never in memory whole. ``files`` opens each afresh (a file on disk or a member of a zip)."""
 
-    def __init__(self, files: dict[str, bytes]):
+    def __init__(self, files: dict[str, Callable[[], BinaryIO]], *, archive: zipfile.ZipFile | None = None):
         self._files = files
+        self._archive = archive
+        self._open: list[IO] = []
         super().__init__(list(files))
 
     def sheet(self, name: str) -> tuple[int, Iterator]:
-        text = decode_csv(self._files.pop(name), name=name)
-        return text.count("\n") + 1, csv.reader(io.StringIO(text, newline=""))
+        opener = self._files.pop(name)
+        encoding, lines = _encoding_and_lines(opener, name=name)
+        stream = io.TextIOWrapper(opener(), encoding=encoding, newline="")
+        self._open.append(stream)
+        return lines + 1, csv.reader(stream)
+
+    def close(self) -> None:
+        for stream in self._open:
+            stream.close()
+        self._open.clear()
+        if self._archive is not None:
+            self._archive.close()
 
 
-def decode_csv(data: bytes, *, name: str) -> str:
+def _encoding_and_lines(opener: Callable[[], BinaryIO], *, name: str) -> tuple[str, int]:
+    """The first of CSV_ENCODINGS the whole file decodes in, and its number of line breaks: one pass over the file
+    a megabyte at a time for each encoding tried (a file that is not UTF-8 shows it within its first rows)."""
     for encoding in CSV_ENCODINGS:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = 0
         try:
-            return data.decode(encoding)
+            with opener() as stream:
+                while chunk := stream.read(READ_CHUNK):
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
+            raise WorkbookError(_("「%(name)s」无法读取") % {"name": name}) from exc
+        return encoding, lines
     raise WorkbookError(_("「%(name)s」的编码无法识别:请另存为 UTF-8 或 GBK 编码的 CSV") % {"name": name})
 
 
@@ -105,24 +133,24 @@ def _is_xlsx(path: Path) -> bool:
 
 def _zip_of_csv(path: Path) -> _Csv:
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [
-                info
-                for info in archive.infolist()
-                if not info.is_dir()
-                and info.filename.lower().endswith(".csv")
-                and not PurePosixPath(info.filename).name.startswith(("._", "."))
-            ]
-            if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
-                raise WorkbookError(_("压缩包解压后太大"))
-            files: dict[str, bytes] = {}
-            for info in members:
-                files[_member_name(info)] = archive.read(info)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        archive = zipfile.ZipFile(path)
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir()
+            and info.filename.lower().endswith(".csv")
+            and not PurePosixPath(info.filename).name.startswith(("._", "."))
+        ]
+    except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(_("文件不是有效的 zip 压缩包")) from exc
-    if not files:
+    if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
+        archive.close()
+        raise WorkbookError(_("压缩包解压后太大"))
+    if not members:
+        archive.close()
         raise WorkbookError(_("压缩包中没有 .csv 文件"))
-    return _Csv(files)
+    files = {_member_name(info): functools.partial(archive.open, info) for info in members}
+    return _Csv(files, archive=archive)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -141,10 +169,9 @@ def open_workbook(path: Path | str, *more: Path | str) -> Workbook:
     """
     paths = [Path(path), *(Path(p) for p in more)]
     if all(p.suffix.lower() == ".csv" for p in paths):
-        try:
-            return _Csv({p.stem.strip(): p.read_bytes() for p in paths})
-        except OSError as exc:
-            raise WorkbookError(_("文件无法读取")) from exc
+        if not all(p.is_file() for p in paths):
+            raise WorkbookError(_("文件无法读取"))
+        return _Csv({p.stem.strip(): functools.partial(p.open, "rb") for p in paths})
     if len(paths) > 1:
         raise WorkbookError(_("多个文件时只能是 .csv 文件"))
     if paths[0].suffix.lower() == ".zip" and not _is_xlsx(paths[0]):
