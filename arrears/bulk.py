@@ -124,14 +124,18 @@ def reserve_ids(model, count: int) -> list[int]:
         return cursor.fetchone()[0]
 
 
-def insert_rows_with_ids(model, fields: Sequence[str], rows: Sequence[tuple]) -> list[int]:
+def insert_rows_with_ids(model, fields: Sequence[str], rows: Iterable[tuple], *, count: int | None = None) -> list[int]:
     """Insert ``rows`` and return their new ids, in order.
 
-    On PostgreSQL the ids are taken from the sequence first and the rows COPYed with them; elsewhere
-    ``bulk_create`` sets them.
+    On PostgreSQL the ids are taken from the sequence first and the rows COPYed with them, so ``rows`` may be a
+    generator when ``count`` says how many it gives (millions of rows are then never all in memory at once);
+    elsewhere ``bulk_create`` sets them.
     """
+    if count is None:
+        rows = rows if isinstance(rows, Sequence) else list(rows)
+        count = len(rows)
     if connection.vendor == "postgresql":
-        ids = reserve_ids(model, len(rows))
+        ids = reserve_ids(model, count)
         copy_rows(model, ("id", *fields), ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
         return ids
     objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]

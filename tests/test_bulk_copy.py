@@ -35,6 +35,27 @@ def test_text_that_looks_like_copy_syntax_is_stored_as_it_is():
     assert UUID(Owner.objects.get(name="uuid").address) == UUID(int=7)
 
 
+def test_rows_from_a_generator_with_their_count():
+    """The import hands its millions of rows over as a generator: each row is made while COPY takes it."""
+    community = CommunityFactory()
+    made = []
+
+    def rows():
+        for index in range(7):
+            made.append(index)
+            yield (community.pk, f"业主{index}", "person", "", "", "")
+
+    ids = insert_rows_with_ids(
+        Owner, ("community_id", "name", "kind", "phone", "phone_alt", "address"), rows(), count=7
+    )
+
+    assert made == list(range(7))
+    stored = dict(Owner.objects.filter(pk__in=ids).values_list("pk", "name"))
+    assert [stored[pk] for pk in ids] == [f"业主{index}" for index in range(7)]
+    with pytest.raises(ValueError):  # a count that is not the generator's is an error, not a silent truncation
+        insert_rows_with_ids(Owner, ("community_id", "name", "kind", "phone", "phone_alt", "address"), rows(), count=3)
+
+
 def test_numbers_dates_booleans_and_null_round_trip():
     household = HouseholdFactory()
     moment = datetime(2026, 12, 3, 8, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -99,10 +99,10 @@ def write_charges(state: ImportState) -> list[int]:
     for item in FeeItem.objects.bulk_create([FeeItem(name=name) for name in missing]):
         state.fee_items[item.name] = item.pk
     fee_items, now = state.fee_items, state.now
-    rows = [
+    rows = (
         (household.pk, fee_items[fee_item], start, end, amount, due, now)
         for household, fee_item, start, end, amount, due in state.new_charges
-    ]
-    ids = insert_rows_with_ids(Charge, _FIELDS, list(state.counted(rows, "rows_written")))
+    )
+    ids = insert_rows_with_ids(Charge, _FIELDS, state.counted(rows, "rows_written"), count=len(state.new_charges))
     state.statistics.wrote(Charge, len(ids))
     return ids

@@ -107,7 +107,7 @@ def write_payments(state: ImportState) -> list[int]:
     """One COPY of the new payments, verified on import and keeping their receipt numbers; returns their ids."""
     verified_by_id = state.user.pk if state.user is not None else None
     now, verified = state.now, PaymentStatus.VERIFIED.value
-    rows = [
+    rows = (
         (
             h.community.pk,
             h.pk,
@@ -125,8 +125,8 @@ def write_payments(state: ImportState) -> list[int]:
             now,
         )
         for h, paid_on, amount, channel, receipt, note in state.new_payments
-    ]
-    ids = insert_rows_with_ids(Payment, _FIELDS, list(state.counted(rows, "rows_written")))
+    )
+    ids = insert_rows_with_ids(Payment, _FIELDS, state.counted(rows, "rows_written"), count=len(state.new_payments))
     state.statistics.wrote(Payment, len(ids))
     return ids
 
