@@ -5,7 +5,9 @@ One job serves both kinds of upload: a template workbook (imports.uploads) goes 
 file from another system (imports.sources) is converted first, and its conversion report is kept with the outcome.
 """
 
+import contextlib
 import logging
+import threading
 import time
 
 from django.contrib.auth import get_user_model
@@ -24,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 # The page polls every second or two; writing the status more often than this costs the import for nothing.
 STATUS_EVERY_SECONDS = 0.5
+# While a job runs, its status file is touched this often even when no row moves (building indexes, committing), so
+# that a job without news for uploads.STALE_STATUS_SECONDS can be told from a slow one.
+HEARTBEAT_SECONDS = 60
 UPLOAD_KINDS = {kind.kind: kind for kind in (StoredUpload, SourceUpload)}
 
 
@@ -75,7 +80,8 @@ def import_run(*, stored: StoredUpload, dry_run: bool, user_id: int | None) -> d
 
     stored.set_status(state="running", dry_run=dry_run, **vars(Progress()))
     try:
-        result, report = _RUNNERS[stored.kind](stored=stored, dry_run=dry_run, user=user, progress=progress)
+        with heartbeat(stored):
+            result, report = _RUNNERS[stored.kind](stored=stored, dry_run=dry_run, user=user, progress=progress)
     except Exception:
         logger.exception("import of %s failed", stored.token)
         stored.set_status(
@@ -96,6 +102,24 @@ def import_run(*, stored: StoredUpload, dry_run: bool, user_id: int | None) -> d
         stored.release()
     stored.set_status(state="done", dry_run=dry_run, result=result.as_report(), **report, **final)
     return stored.status()
+
+
+@contextlib.contextmanager
+def heartbeat(stored: StoredUpload):
+    """Touch the job's status every HEARTBEAT_SECONDS while the block runs, from a thread of its own."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            stored.touch_status()
+
+    thread = threading.Thread(target=beat, name=f"import-heartbeat-{stored.token}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def progress_of(stored: StoredUpload) -> Progress:

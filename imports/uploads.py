@@ -6,11 +6,13 @@ outcome, ``<token>.claim`` while the import itself runs, and ``<token>.json`` wi
 written. The file is deleted when the import has run, or when the preview found errors.
 """
 
+import contextlib
 import json
 import os
 import time
 import uuid
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
 
 from django import forms
@@ -23,6 +25,9 @@ from core.uploads import is_xlsx
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 STALE_CLAIM_SECONDS = 2 * 60 * 60
+# A job that has given no news for this long (progress, or the heartbeat imports.jobs keeps while it runs) may have
+# lost its worker: the page says so.
+STALE_STATUS_SECONDS = 10 * 60
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive too
 ACCEPTED = (".xlsx", ".csv", ".zip")
 
@@ -140,6 +145,28 @@ class StoredUpload:
 
     def set_status(self, **status) -> None:
         _write_json(self._status, {**status, "updated_at": time.time()})
+
+    def touch_status(self) -> None:
+        """Note that the job is alive without changing what it reported (its heartbeat)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(self._status)
+
+    def last_news(self) -> datetime | None:
+        """When the job last reported or beat, or None before it was queued."""
+        try:
+            return datetime.fromtimestamp(self._status.stat().st_mtime, tz=UTC)
+        except FileNotFoundError:
+            return None
+
+    def stalled(self) -> bool:
+        """Queued or running, but without news for STALE_STATUS_SECONDS: its worker may have stopped."""
+        status = self.status() or {}
+        last = self.last_news()
+        return (
+            status.get("state") in ("queued", "running")
+            and last is not None
+            and time.time() - last.timestamp() > STALE_STATUS_SECONDS
+        )
 
 
 def _write_json(path: Path, data: dict) -> None:

@@ -335,6 +335,59 @@ def test_the_page_shows_progress_until_the_job_has_run(finance_client, media_roo
     assert "确认导入" in page and "已读取" not in page
 
 
+def test_a_job_without_news_for_ten_minutes_is_said_to_have_stopped(finance_client, media_root, monkeypatch):
+    """A worker killed mid-job leaves its status "running": once nothing has moved for STALE_STATUS_SECONDS the
+    page says its worker may have stopped, and keeps polling (a job handed back to a worker carries on)."""
+    import os
+    import time
+
+    from imports import views
+
+    monkeypatch.setattr(views.run_import, "delay", lambda *args: None)  # queued, never run
+    preview_url = upload(finance_client, ledger_only_template())["Location"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    status_url = reverse("import_status", kwargs={"token": token})
+    stored = uploads.StoredUpload(uuid.UUID(token))
+    stored.set_status(state="running", dry_run=True, phase="writing", rows_total=10, rows_read=10, rows_checked=10)
+
+    assert "没有进展" not in finance_client.get(preview_url).content.decode()  # news just now
+
+    old = time.time() - uploads.STALE_STATUS_SECONDS - 60
+    os.utime(stored._status, (old, old))
+    page = finance_client.get(preview_url).content.decode()
+    assert "导入任务已 11" in page and "没有进展" in page and "后台进程可能已停止" in page
+    fragment = finance_client.get(status_url, headers={"HX-Request": "true"})
+    assert "没有进展" in fragment.content.decode() and "HX-Refresh" not in fragment
+
+    stored.touch_status()  # the job's heartbeat
+    assert "没有进展" not in finance_client.get(preview_url).content.decode()
+
+
+def test_a_running_job_beats_while_no_row_moves(media_root, monkeypatch):
+    """The heartbeat keeps the status fresh through a long step that reports nothing (an index being built)."""
+    import os
+    import time
+
+    from arrears.importer.result import ImportResult
+    from imports import jobs
+
+    stored = uploads.StoredUpload.save(SimpleUploadedFile("ledger.xlsx", ledger_only_template()))
+    old = time.time() - uploads.STALE_STATUS_SECONDS - 60
+    seen = []
+
+    def silent_step(*, stored, dry_run, user, progress):
+        os.utime(stored._status, (old, old))  # as if the last news were long ago
+        time.sleep(0.3)  # a step that reports nothing
+        seen.append(stored.stalled())
+        return ImportResult(dry_run=True), {}
+
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.05)
+    monkeypatch.setitem(jobs._RUNNERS, uploads.StoredUpload.kind, silent_step)
+
+    assert jobs.import_run(stored=stored, dry_run=True, user_id=None)["state"] == "done"
+    assert seen == [False]
+
+
 def test_a_finished_import_refreshes_the_dashboard_of_its_communities(finance_client, media_root):
     from dashboard.models import DashboardSnapshot
 
