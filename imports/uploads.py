@@ -158,9 +158,10 @@ class StoredUpload:
         except FileNotFoundError:
             return None
 
-    def stalled(self) -> bool:
-        """Queued or running, but without news for STALE_STATUS_SECONDS: its worker may have stopped."""
-        status = self.status() or {}
+    def stalled(self, status: dict | None = None) -> bool:
+        """Queued or running, but without news for STALE_STATUS_SECONDS: its worker may have stopped. ``status`` is
+        the job's status when the caller has just read it."""
+        status = (self.status() or {}) if status is None else status
         last = self.last_news()
         return (
             status.get("state") in ("queued", "running")

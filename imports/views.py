@@ -115,7 +115,7 @@ def progress_context(stored: StoredUpload, *, page: str, status: str) -> dict:
         "token": stored.token,
         "status": progress,
         "bar": progress_bar(progress),
-        "stalled": stored.stalled(),
+        "stalled": stored.stalled(progress),
         "last_news": stored.last_news(),
         "page_url": reverse(page, kwargs={"token": stored.token}),
         "status_url": reverse(status, kwargs={"token": stored.token}),
